@@ -1,0 +1,198 @@
+/**
+ * The commander program: flags in, exit codes and messages out. 0: written or nothing to do;
+ * 1: bad input or an unsafe change (nothing written); 2: renames need an answer and no terminal
+ * can ask (nothing written).
+ */
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { UserInputError } from '../config/errors.js';
+import type { GenerateFlags } from '../config/index.js';
+import { hintsToRenames, parseHints, parseRenameFlag, suggestedHints, type Hint } from '../diff/hints.js';
+import { AmbiguityError, displayPath, generate, type GenerateResult, type RenameResolver } from '../generate.js';
+import type { Plan } from '../plan/types.js';
+import { readMigrationsFolder, stateOf } from '../snapshot/io.js';
+import { terminalResolver } from './prompt.js';
+
+interface CliOptions extends GenerateFlags {
+  json?: boolean;
+  hints?: string;
+  hintsFile?: string;
+  rename?: string[];
+  backfill?: string[];
+  dryRun?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The plan as `--json` reports it: tables rebuilt, moved, and the rows each rewrites. */
+export function planReport(plan: Plan | null) {
+  if (!plan) return null;
+  return {
+    created: plan.createdTables,
+    dropped: plan.droppedTables,
+    renamed: plan.renamedTables,
+    droppedColumns: plan.droppedColumns,
+    rebuilt: plan.rebuilds.map((r) => ({
+      table: r.table,
+      reasons: r.reasons,
+      movedOffParents: r.movedOffParents,
+      rowsRewritten: `rows(${r.table})`,
+    })),
+    rowsRewritten: plan.rebuilds.map((r) => `rows(${r.table})`).join(' + ') || '0',
+    warnings: plan.warnings,
+  };
+}
+
+function printSummary(result: GenerateResult, out: (s: string) => void) {
+  const m = result.migration!;
+  const plan = m.plan;
+  if (plan) {
+    for (const t of plan.createdTables) out(`  + create table ${t}`);
+    for (const r of plan.renamedTables) out(`  ~ rename table ${r.from} -> ${r.to}`);
+    for (const r of plan.rebuilds) {
+      if (r.reasons.length) out(`  * rebuild ${r.table}: ${r.reasons.join('; ')}`);
+      else out(`  * move ${r.table} onto the rebuilt ${r.movedOffParents.map((p) => p.parent).join(', ')} (ON DELETE ${r.movedOffParents.map((p) => p.onDelete).join(', ')})`);
+    }
+    for (const t of plan.droppedTables) out(`  ! drop table ${t} (destructive: its rows are deleted)`);
+    for (const c of plan.droppedColumns) out(`  ! drop column ${c.table}.${c.column} (destructive: its values are deleted)`);
+    for (const w of plan.warnings) out(`  warning: ${w}`);
+    if (plan.rebuilds.length) {
+      out(`  rows rewritten: ${plan.rebuilds.map((r) => `rows(${r.table})`).join(' + ')} (each row copied once)`);
+    }
+  }
+  out(`[✓] Your SQL migration file ➜ ${displayPath(result.config, m.sqlPath)} 🚀`);
+}
+
+function ambiguityMessage(e: AmbiguityError): string {
+  const lines = ['drizzle-d1 cannot tell whether these were renamed or dropped and created, and no terminal is attached to ask:'];
+  for (const a of e.ambiguities) {
+    const scope = a.kind === 'table' ? 'tables' : `columns of ${a.table}`;
+    lines.push(`  ${scope}: gone ${a.removed.join(', ')}; new ${a.added.join(', ')}`);
+  }
+  const { renames, creates } = suggestedHints(e.ambiguities);
+  lines.push('Answer with --hints (or --hints-file, or --rename old=new). To rename:');
+  lines.push(`  --hints '${JSON.stringify(renames)}'`);
+  lines.push('To drop the old ones and create the new ones (their data is deleted):');
+  lines.push(`  --hints '${JSON.stringify(creates)}'`);
+  lines.push('Nothing was written.');
+  return lines.join('\n');
+}
+
+async function runGenerate(opts: CliOptions): Promise<number> {
+  const cwd = process.cwd();
+  const hints: Hint[] = [];
+  if (opts.hints) hints.push(...parseHints(opts.hints, '--hints'));
+  if (opts.hintsFile) {
+    let text: string;
+    try {
+      text = readFileSync(opts.hintsFile, 'utf8');
+    } catch {
+      throw new UserInputError(`--hints-file ${opts.hintsFile} cannot be read; check the path.`, opts.hintsFile);
+    }
+    hints.push(...parseHints(text, opts.hintsFile));
+  }
+  for (const r of opts.rename ?? []) hints.push(parseRenameFlag(r));
+  const backfill: Record<string, string> = {};
+  for (const b of opts.backfill ?? []) {
+    const i = b.indexOf('=');
+    if (i < 1 || !b.slice(0, i).includes('.')) {
+      throw new UserInputError(`--backfill "${b}" is not of the form table.column=<SQL expression>, e.g. --backfill "users.role='member'".`);
+    }
+    backfill[b.slice(0, i).trim()] = b.slice(i + 1).trim();
+  }
+
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !opts.json;
+  const resolve: RenameResolver | undefined = interactive ? terminalResolver() : undefined;
+  const flags: GenerateFlags = {
+    config: opts.config, dialect: opts.dialect, schema: opts.schema, out: opts.out, casing: opts.casing,
+    driver: opts.driver, breakpoints: opts.breakpoints, name: opts.name, custom: opts.custom, prefix: opts.prefix,
+  };
+  try {
+    const result = await generate({
+      cwd,
+      flags,
+      backfill,
+      dryRun: opts.dryRun,
+      resolve,
+      renames: hints.length ? await renamesFromHints(hints, flags, cwd) : undefined,
+    });
+    if (opts.json) {
+      const m = result.migration;
+      process.stdout.write(
+        JSON.stringify(
+          m ? { status: 'written', tag: m.tag, sql: displayPath(result.config, m.sqlPath), snapshot: displayPath(result.config, m.snapshotPath), plan: planReport(m.plan), dryRun: Boolean(opts.dryRun) }
+            : { status: 'no-changes' },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else if (!result.migration) {
+      console.log('No schema changes, nothing to migrate 😴');
+    } else {
+      printSummary(result, (s) => console.log(s));
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof AmbiguityError) {
+      if (opts.json) {
+        const { renames, creates } = suggestedHints(e.ambiguities);
+        process.stdout.write(JSON.stringify({ status: 'missing_hints', ambiguities: e.ambiguities, hints: { rename: renames, create: creates } }, null, 2) + '\n');
+      }
+      console.error(ambiguityMessage(e));
+      return 2;
+    }
+    throw e;
+  }
+}
+
+/** Hints refer to the previous snapshot and the current schema: validate them against both. */
+async function renamesFromHints(hints: Hint[], flags: GenerateFlags, cwd: string) {
+  const { resolveConfig } = await import('../config/index.js');
+  const { loadSchemaState } = await import('../generate.js');
+  const config = await resolveConfig(flags, cwd);
+  const prev = stateOf(readMigrationsFolder(config.out).latest);
+  return hintsToRenames(hints, prev, await loadSchemaState(config));
+}
+
+export function program(): Command {
+  const cmd = new Command('drizzle-d1')
+    .description('D1-safe migrations for Drizzle: a drop-in replacement for `drizzle-kit generate`')
+    .version('0.1.0');
+  cmd
+    .command('generate')
+    .description('diff your Drizzle schema against the migrations folder and write a D1-safe migration')
+    .option('--config <path>', 'path to drizzle.config.ts|js|json')
+    .option('--dialect <dialect>', 'sqlite (D1)')
+    .option('--schema <path>', 'schema file, folder or glob')
+    .option('--out <dir>', 'migrations folder')
+    .option('--casing <casing>', 'camelCase or snake_case')
+    .option('--driver <driver>', 'drizzle driver (d1-http, durable-sqlite, …)')
+    .addOption(new Option('--breakpoints [bool]', 'write --> statement-breakpoint markers').argParser((v) => v !== 'false'))
+    .option('--name <name>', 'migration name (file suffix)')
+    .option('--custom', 'write an empty migration for your own SQL')
+    .option('--prefix <prefix>', 'index | timestamp | supabase | unix')
+    .option('--hints <json>', 'rename answers as drizzle-kit 1.0 hints JSON')
+    .option('--hints-file <path>', 'file holding hints JSON')
+    .option('--rename <old=new>', 'rename a table (users=accounts) or column (users.name=users.full_name); repeatable', collect)
+    .option('--backfill <table.column=sql>', 'value for existing rows of a NOT NULL column without a default; repeatable', collect)
+    .option('--json', 'print the result and the plan as JSON')
+    .option('--dry-run', 'show what would be written, write nothing')
+    .action(async (opts: CliOptions) => {
+      process.exitCode = await runGenerate(opts);
+    });
+  return cmd;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await program().parseAsync(argv);
+  } catch (e) {
+    if (e instanceof UserInputError) {
+      console.error(`Error: ${e.message}`);
+      process.exitCode = 1;
+      return;
+    }
+    console.error(`drizzle-d1 failed unexpectedly: ${(e as Error)?.stack ?? String(e)}`);
+    process.exitCode = 1;
+  }
+}

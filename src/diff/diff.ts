@@ -1,0 +1,222 @@
+/**
+ * snapshot × snapshot → Change[]. Pure: renames are decided outside (prompt, hints) and passed in.
+ *
+ * Everything is compared after mapping the previous schema through the renames, because SQLite's
+ * `ALTER TABLE … RENAME` rewrites foreign keys, checks, indexes and views that mention the renamed
+ * table or column (sqlite.org/lang_altertable.html). A foreign key, check or index whose only
+ * difference is such a rename is therefore not a change.
+ */
+import type { Column, ForeignKey, Index, SchemaState, Table } from '../snapshot/types.js';
+import type { Ambiguity, Change, ColumnAspect, Renames } from './types.js';
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Table-name mapping previous → current for every table that survives. */
+function tableMapping(prev: SchemaState, cur: SchemaState, renames: Renames): Map<string, string> {
+  const map = new Map<string, string>();
+  const renamedTargets = new Set(Object.values(renames.tables));
+  for (const name of Object.keys(prev.tables)) {
+    const to = renames.tables[name];
+    if (to !== undefined) map.set(name, to);
+    else if (cur.tables[name] && !renamedTargets.has(name)) map.set(name, name);
+  }
+  return map;
+}
+
+function columnMapping(prevTable: Table, curTable: Table, renames: Record<string, string> | undefined) {
+  const map = new Map<string, string>();
+  const renamedTargets = new Set(Object.values(renames ?? {}));
+  for (const name of Object.keys(prevTable.columns)) {
+    const to = renames?.[name];
+    if (to !== undefined) map.set(name, to);
+    else if (curTable.columns[name] && !renamedTargets.has(name)) map.set(name, name);
+  }
+  return map;
+}
+
+/** Scopes where names disappeared and appeared, given the renames decided so far. */
+export function findAmbiguities(prev: SchemaState, cur: SchemaState, renames: Renames): Ambiguity[] {
+  const tables = tableMapping(prev, cur, renames);
+  const mappedTo = new Set(tables.values());
+  const removed = Object.keys(prev.tables).filter((n) => !tables.has(n));
+  const added = Object.keys(cur.tables).filter((n) => !mappedTo.has(n) && !renames.createdTables?.includes(n));
+  if (removed.length && added.length) return [{ kind: 'table', removed, added }];
+  const out: Ambiguity[] = [];
+  for (const [from, to] of tables) {
+    const p = prev.tables[from]!;
+    const c = cur.tables[to]!;
+    const cols = columnMapping(p, c, renames.columns[to]);
+    const colTargets = new Set(cols.values());
+    const r = Object.keys(p.columns).filter((n) => !cols.has(n));
+    const a = Object.keys(c.columns).filter((n) => !colTargets.has(n) && !renames.createdColumns?.[to]?.includes(n));
+    if (r.length && a.length) out.push({ kind: 'column', table: to, removed: r, added: a });
+  }
+  return out;
+}
+
+/** Rewrites quoted references `"prevTable"."col"` in SQL text the way SQLite's RENAME does. */
+function renameInSql(sql: string, table: string, newTable: string, columns: Map<string, string>): string {
+  let out = sql;
+  for (const [from, to] of columns) {
+    if (from !== to) {
+      out = out.split(`"${table}"."${from}"`).join(`"${table}"."${to}"`);
+      out = out.split(`"${from}"`).join(`"${to}"`);
+    }
+  }
+  if (table !== newTable) out = out.split(`"${table}".`).join(`"${newTable}".`);
+  return out;
+}
+
+const fkKey = (fk: ForeignKey) =>
+  JSON.stringify([fk.columnsFrom, fk.tableTo, fk.columnsTo, fk.onUpdate ?? 'no action', fk.onDelete ?? 'no action']);
+
+const compositePk = (t: Table): string[] | null => {
+  const pk = Object.values(t.compositePrimaryKeys)[0];
+  return pk ? pk.columns : null;
+};
+
+function columnAspects(from: Column, to: Column): ColumnAspect[] {
+  const aspects: ColumnAspect[] = [];
+  if (from.type !== to.type) aspects.push('type');
+  if (from.notNull !== to.notNull) aspects.push('notNull');
+  if (!same(from.default, to.default)) aspects.push('default');
+  if ((from.autoincrement ?? false) !== (to.autoincrement ?? false)) aspects.push('autoincrement');
+  if (from.primaryKey !== to.primaryKey) aspects.push('primaryKey');
+  if (!same(from.generated, to.generated)) aspects.push('generated');
+  return aspects;
+}
+
+export interface SchemaDiff {
+  changes: Change[];
+  /** drizzle-kit's `_meta` for the new snapshot: quoted previous → current names. */
+  meta: { tables: Record<string, string>; columns: Record<string, string> };
+}
+
+export function diffSchemas(prev: SchemaState, cur: SchemaState, renames: Renames): SchemaDiff {
+  const changes: Change[] = [];
+  const meta: SchemaDiff['meta'] = { tables: {}, columns: {} };
+  const tables = tableMapping(prev, cur, renames);
+  const mappedTo = new Set(tables.values());
+  const colMaps = new Map<string, Map<string, string>>(); // previous table name → column mapping
+
+  for (const [from, to] of tables) {
+    colMaps.set(from, columnMapping(prev.tables[from]!, cur.tables[to]!, renames.columns[to]));
+  }
+  const mapCol = (prevTable: string, col: string) => colMaps.get(prevTable)?.get(col) ?? col;
+
+  for (const name of Object.keys(cur.tables)) {
+    if (!mappedTo.has(name)) changes.push({ kind: 'createTable', table: cur.tables[name]! });
+  }
+  for (const name of Object.keys(prev.tables)) {
+    if (!tables.has(name)) changes.push({ kind: 'dropTable', table: prev.tables[name]! });
+  }
+
+  for (const [from, to] of tables) {
+    const p = prev.tables[from]!;
+    const c = cur.tables[to]!;
+    const cols = colMaps.get(from)!;
+    if (from !== to) {
+      changes.push({ kind: 'renameTable', from, to });
+      meta.tables[`"${from}"`] = `"${to}"`;
+    }
+    for (const [cf, ct] of cols) {
+      if (cf !== ct) {
+        changes.push({ kind: 'renameColumn', table: to, from: cf, to: ct });
+        meta.columns[`"${to}"."${cf}"`] = `"${to}"."${ct}"`;
+      }
+    }
+    const colTargets = new Set(cols.values());
+    for (const [name, column] of Object.entries(c.columns)) {
+      if (!colTargets.has(name)) changes.push({ kind: 'addColumn', table: to, column });
+    }
+    for (const [name, column] of Object.entries(p.columns)) {
+      if (!cols.has(name)) changes.push({ kind: 'dropColumn', table: to, column });
+    }
+    for (const [cf, ct] of cols) {
+      const aspects = columnAspects(p.columns[cf]!, c.columns[ct]!);
+      const fromCol = p.columns[cf]!;
+      if (aspects.includes('generated') && fromCol.generated) {
+        // A generated expression mentions columns by name; SQLite renames them inside it.
+        const mapped = { ...fromCol.generated, as: renameInSql(fromCol.generated.as, from, to, cols) };
+        if (same(mapped, c.columns[ct]!.generated)) aspects.splice(aspects.indexOf('generated'), 1);
+      }
+      if (aspects.length) changes.push({ kind: 'alterColumn', table: to, from: fromCol, to: c.columns[ct]!, aspects });
+    }
+
+    // Indexes: same name and same definition once the renames are applied.
+    const mapIndex = (ix: Index): Index => ({
+      ...ix,
+      columns: ix.columns.map((col) => (p.columns[col] ? mapCol(from, col) : renameInSql(col, from, to, cols))),
+      ...(ix.where !== undefined ? { where: renameInSql(ix.where, from, to, cols) } : {}),
+    });
+    for (const [name, ix] of Object.entries(p.indexes)) {
+      const next = c.indexes[name];
+      const mapped = mapIndex(ix);
+      if (!next || !same([mapped.columns, mapped.isUnique, mapped.where], [next.columns, next.isUnique, next.where])) {
+        changes.push({ kind: 'dropIndex', table: to, index: ix });
+        if (next) changes.push({ kind: 'createIndex', table: to, index: next });
+      }
+    }
+    for (const [name, ix] of Object.entries(c.indexes)) {
+      if (!p.indexes[name]) changes.push({ kind: 'createIndex', table: to, index: ix });
+    }
+
+    // Foreign keys: compared by content, not by their derived names (the name is not in the SQL).
+    const mapFk = (fk: ForeignKey): ForeignKey => {
+      const target = tables.get(fk.tableTo) ?? fk.tableTo;
+      return {
+        ...fk,
+        tableFrom: to,
+        columnsFrom: fk.columnsFrom.map((col) => mapCol(from, col)),
+        tableTo: target,
+        columnsTo: fk.columnsTo.map((col) => mapCol(fk.tableTo, col)),
+      };
+    };
+    const curFks = new Map(Object.values(c.foreignKeys).map((fk) => [fkKey(fk), fk]));
+    const prevFks = new Map(Object.values(p.foreignKeys).map((fk) => [fkKey(mapFk(fk)), fk]));
+    for (const [key, fk] of prevFks) if (!curFks.has(key)) changes.push({ kind: 'dropForeignKey', table: to, foreignKey: fk });
+    for (const [key, fk] of curFks) if (!prevFks.has(key)) changes.push({ kind: 'addForeignKey', table: to, foreignKey: fk });
+
+    const pkFrom = compositePk(p)?.map((col) => mapCol(from, col)) ?? null;
+    const pkTo = compositePk(c);
+    if (!same(pkFrom, pkTo)) changes.push({ kind: 'alterPrimaryKey', table: to, from: compositePk(p), to: pkTo });
+
+    const checkText = (v: string) => renameInSql(v, from, to, cols);
+    for (const [name, ck] of Object.entries(p.checkConstraints)) {
+      const next = c.checkConstraints[name];
+      if (!next || checkText(ck.value) !== next.value) {
+        changes.push({ kind: 'dropCheck', table: to, check: ck });
+        if (next) changes.push({ kind: 'addCheck', table: to, check: next });
+      }
+    }
+    for (const [name, ck] of Object.entries(c.checkConstraints)) {
+      if (!p.checkConstraints[name]) changes.push({ kind: 'addCheck', table: to, check: ck });
+    }
+
+    for (const [name, u] of Object.entries(p.uniqueConstraints)) {
+      const next = c.uniqueConstraints[name];
+      if (!next || !same(u.columns.map((col) => mapCol(from, col)), next.columns)) {
+        changes.push({ kind: 'dropUnique', table: to, unique: u });
+        if (next) changes.push({ kind: 'addUnique', table: to, unique: next });
+      }
+    }
+    for (const [name, u] of Object.entries(c.uniqueConstraints)) {
+      if (!p.uniqueConstraints[name]) changes.push({ kind: 'addUnique', table: to, unique: u });
+    }
+  }
+
+  // Views hold no rows: any difference is a drop and a create (SQLite has no ALTER VIEW).
+  for (const [name, view] of Object.entries(prev.views)) {
+    const next = cur.views[name];
+    if (!next || !same([view.definition, view.isExisting], [next.definition, next.isExisting])) {
+      changes.push({ kind: 'dropView', view });
+    }
+  }
+  for (const [name, view] of Object.entries(cur.views)) {
+    const old = prev.views[name];
+    if (!old || !same([old.definition, old.isExisting], [view.definition, view.isExisting])) {
+      changes.push({ kind: 'createView', view });
+    }
+  }
+  return { changes, meta };
+}

@@ -1,0 +1,176 @@
+/**
+ * The `generate` pipeline: config → schema → snapshot → diff → plan → SQL → files.
+ * Everything between loading the user's modules and writing files is a pure function.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { resolveConfig, type GenerateFlags, type ResolvedConfig } from './config/index.js';
+import { UserInputError } from './config/errors.js';
+import { diffSchemas, findAmbiguities } from './diff/diff.js';
+import type { Ambiguity, Renames } from './diff/types.js';
+import { planMigration } from './plan/plan.js';
+import type { Plan, PlanOptions } from './plan/types.js';
+import { loadSchemaModules, schemaFiles } from './schema/load.js';
+import { collectEntities, serializeSchema } from './schema/serialize.js';
+import { formatJournal, formatSnapshot, readMigrationsFolder, stateOf, previousId, journalPath, tagPrefix } from './snapshot/io.js';
+import type { Journal, SchemaState, Snapshot } from './snapshot/types.js';
+import { renderMigration } from './sql/render.js';
+import { writeFilesAtomically, type OutputFile } from './write/files.js';
+import { migrationTag, type Prefix } from './write/names.js';
+
+/** Answers an ambiguity with renames (previous → current name); names left out are created/dropped. */
+export type RenameResolver = (ambiguity: Ambiguity) => Promise<Record<string, string>>;
+
+export class AmbiguityError extends UserInputError {
+  constructor(
+    public readonly ambiguities: Ambiguity[],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AmbiguityError';
+  }
+}
+
+export interface GenerateOptions extends PlanOptions {
+  cwd: string;
+  flags: GenerateFlags;
+  /** Renames decided before the run (hints). */
+  renames?: Renames;
+  /** Asked for each ambiguity the hints leave open; without one, ambiguities are an error. */
+  resolve?: RenameResolver;
+  now?: Date;
+  /** Compute everything, write nothing. */
+  dryRun?: boolean;
+}
+
+export interface GenerateResult {
+  config: ResolvedConfig;
+  /** null when the schema has not changed (nothing written). */
+  migration: null | {
+    tag: string;
+    sqlPath: string;
+    snapshotPath: string;
+    sql: string;
+    plan: Plan | null;
+    snapshot: Snapshot;
+  };
+}
+
+const CUSTOM_SQL = '-- Custom SQL migration file, put your code below! --';
+
+/** Loads the user's schema into drizzle-kit's snapshot shape. */
+export async function loadSchemaState(config: ResolvedConfig): Promise<SchemaState> {
+  const files = schemaFiles(config.schema, config.projectRoot);
+  const { modules, drizzle } = await loadSchemaModules(files, config.projectRoot);
+  return serializeSchema(collectEntities(modules, drizzle), drizzle, config.casing);
+}
+
+/** Applies hints, then asks `resolve` about every scope still ambiguous (tables first, then columns). */
+export async function resolveRenames(
+  prev: SchemaState,
+  cur: SchemaState,
+  initial: Renames,
+  resolve?: RenameResolver,
+): Promise<Renames> {
+  const renames: Renames = {
+    tables: { ...initial.tables },
+    columns: Object.fromEntries(Object.entries(initial.columns).map(([k, v]) => [k, { ...v }])),
+    createdTables: [...(initial.createdTables ?? [])],
+    createdColumns: Object.fromEntries(Object.entries(initial.createdColumns ?? {}).map(([k, v]) => [k, [...v]])),
+  };
+  for (;;) {
+    const open = findAmbiguities(prev, cur, renames);
+    if (!open.length) return renames;
+    if (!resolve) throw new AmbiguityError(open, 'ambiguous renames');
+    const amb = open[0]!;
+    const answer = await resolve(amb);
+    // Whatever was not declared a rename is created: the scope is decided once.
+    const renamedTo = new Set(Object.values(answer));
+    const created = amb.added.filter((n) => !renamedTo.has(n));
+    if (amb.kind === 'table') {
+      Object.assign(renames.tables, answer);
+      renames.createdTables!.push(...created);
+    } else {
+      renames.columns[amb.table] = { ...renames.columns[amb.table], ...answer };
+      (renames.createdColumns![amb.table] ??= []).push(...created);
+    }
+  }
+}
+
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const config = await resolveConfig(options.flags, options.cwd);
+  const now = options.now ?? new Date();
+  const folder = readMigrationsFolder(config.out);
+  const prevSnapshot = folder.latest;
+
+  if (options.flags.custom) {
+    return writeMigration(options, config, folder.journal, now, CUSTOM_SQL, customSnapshot(config, prevSnapshot), null);
+  }
+
+  const cur = await loadSchemaState(config);
+  const prev = stateOf(prevSnapshot);
+  const renames = await resolveRenames(prev, cur, options.renames ?? { tables: {}, columns: {} }, options.resolve);
+  const diff = diffSchemas(prev, cur, renames);
+  if (!diff.changes.length) return { config, migration: null };
+
+  const plan = planMigration(prev, cur, diff.changes, options);
+  const sql = renderMigration(plan, config.breakpoints);
+  const snapshot: Snapshot = {
+    version: '6',
+    dialect: 'sqlite',
+    id: randomUUID(),
+    prevId: previousId(prevSnapshot),
+    tables: cur.tables,
+    views: cur.views,
+    enums: {},
+    _meta: { schemas: {}, tables: diff.meta.tables, columns: diff.meta.columns },
+    internal: cur.internal,
+  };
+  return writeMigration(options, config, folder.journal, now, sql, snapshot, plan);
+}
+
+/** drizzle-kit's `--custom` snapshot: the previous one with a new id, key order `id, prevId, …`, empty `_meta`. */
+function customSnapshot(config: ResolvedConfig, prev: Snapshot | null): Snapshot {
+  const meta = { columns: {}, schemas: {}, tables: {} };
+  if (!prev) {
+    return { id: randomUUID(), prevId: previousId(null), version: '6', dialect: 'sqlite', tables: {}, views: {}, enums: {}, _meta: meta } as unknown as Snapshot;
+  }
+  // Re-read the raw file so keys we do not model survive untouched.
+  const file = readMigrationsFolder(config.out).snapshots.at(-1)!.file;
+  const raw = JSON.parse(readFileSync(join(config.out, 'meta', file), 'utf8')) as Record<string, unknown>;
+  const { id: _id, prevId: _prev, ...rest } = raw;
+  return { id: randomUUID(), prevId: prev.id, ...rest, _meta: meta } as unknown as Snapshot;
+}
+
+function writeMigration(
+  options: GenerateOptions,
+  config: ResolvedConfig,
+  journal: Journal,
+  now: Date,
+  sql: string,
+  snapshot: Snapshot,
+  plan: Plan | null,
+): GenerateResult {
+  const tag = migrationTag(config.prefix as Prefix, journal, now, options.flags.name);
+  const last = journal.entries.at(-1);
+  // drizzle-orm's migrators apply entries whose `when` is newer than the last applied one.
+  const when = Math.max(now.getTime(), (last?.when ?? 0) + 1);
+  const nextJournal: Journal = {
+    version: journal.version || '7',
+    dialect: 'sqlite',
+    entries: [...journal.entries, { idx: last ? last.idx + 1 : 0, version: '6', when, tag, breakpoints: config.breakpoints }],
+  };
+  const sqlPath = join(config.out, `${tag}.sql`);
+  const snapshotPath = join(config.out, 'meta', `${tagPrefix(tag)}_snapshot.json`);
+  const snapshotText = plan === null && options.flags.custom ? JSON.stringify(snapshot, null, 2) : formatSnapshot(snapshot);
+  const files: OutputFile[] = [
+    { path: sqlPath, content: sql, mode: 'create' },
+    { path: snapshotPath, content: snapshotText, mode: 'create' },
+    { path: journalPath(config.out), content: formatJournal(nextJournal), mode: 'replace' },
+  ];
+  if (!options.dryRun) writeFilesAtomically(files);
+  return { config, migration: { tag, sqlPath, snapshotPath, sql, plan, snapshot } };
+}
+
+export const displayPath = (config: ResolvedConfig, path: string) => relative(config.projectRoot, path) || path;

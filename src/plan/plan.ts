@@ -1,0 +1,370 @@
+/**
+ * Change[] → ordered Step[]: native ALTER where SQLite allows it, a rebuild where it does not, and
+ * the "redirect" plan for children (design.md): every table that would react to a rebuilt or
+ * dropped parent's DROP TABLE is rebuilt once, already pointing at the parent's new table.
+ *
+ * D1 runs each migration file in one transaction with foreign keys enforced, where
+ * `PRAGMA foreign_keys=OFF` is a no-op (sqlite.org/pragma.html#pragma_foreign_keys). `DROP TABLE`
+ * first runs an implicit `DELETE FROM` that fires ON DELETE CASCADE / SET NULL / SET DEFAULT on the
+ * children (sqlite.org/foreignkeys.html §5). So nothing that still references an old table with
+ * such an action may survive its drop.
+ */
+import { UserInputError } from '../config/errors.js';
+import type { Change } from '../diff/types.js';
+import type { Column, ForeignKey, SchemaState, Table, View } from '../snapshot/types.js';
+import type { CopyColumn, Plan, PlanOptions, RebuildStep, Step } from './types.js';
+
+const REACTING = new Set(['cascade', 'set null', 'set default']);
+export const NEW_PREFIX = '__new_';
+const GUARD_TABLE = '__drizzle_d1_fk_guard';
+
+const action = (a: string | undefined) => (a ?? 'no action').toLowerCase();
+
+/** True when `name` appears in `sql` as an identifier (quoted or bare), case-insensitively. */
+export function mentions(sql: string, name: string): boolean {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^A-Za-z0-9_$])${esc}([^A-Za-z0-9_$]|$)`, 'i').test(sql);
+}
+
+/** Orders `names` so that a table comes after the tables it references (cycles keep input order). */
+export function parentsFirst(names: string[], referencesOf: (name: string) => string[]): string[] {
+  const inSet = new Set(names);
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const out: string[] = [];
+  const visit = (n: string) => {
+    if (done.has(n) || visiting.has(n)) return;
+    visiting.add(n);
+    for (const p of referencesOf(n)) if (inSet.has(p) && p !== n) visit(p);
+    visiting.delete(n);
+    done.add(n);
+    out.push(n);
+  };
+  for (const n of names) visit(n);
+  return out;
+}
+
+/** What ALTER TABLE … ADD COLUMN cannot do (sqlite.org/lang_altertable.html#altertabaddcol). */
+function addColumnBlocker(column: Column, fk: ForeignKey | undefined): string | null {
+  if (column.primaryKey) return 'is a PRIMARY KEY';
+  if (column.generated?.type === 'stored') return 'is a STORED generated column';
+  const d = column.default;
+  if (typeof d === 'string' && (/^\(/.test(d.trim()) || /^current_(time|date|timestamp)$/i.test(d.trim())))
+    return 'has an expression default';
+  if (fk && d !== undefined && d !== null) return 'references another table and has a non-NULL default';
+  if (column.notNull && (d === undefined || d === null) && !column.generated) return 'is NOT NULL without a default';
+  return null;
+}
+
+const qualify = (t: string, c: string) => `${t}.${c}`;
+
+export function planMigration(prev: SchemaState, cur: SchemaState, changes: Change[], options: PlanOptions = {}): Plan {
+  const backfill = options.backfill ?? {};
+  const warnings: string[] = [];
+  const unsafe: string[] = [];
+
+  const created = changes.flatMap((c) => (c.kind === 'createTable' ? [c.table.name] : []));
+  const dropped = changes.flatMap((c) => (c.kind === 'dropTable' ? [c.table.name] : []));
+  const renamedTables = changes.flatMap((c) => (c.kind === 'renameTable' ? [{ from: c.from, to: c.to }] : []));
+  const curNameOf = new Map(renamedTables.map((r) => [r.from, r.to]));
+  const prevNameOf = new Map(renamedTables.map((r) => [r.to, r.from]));
+  const prevTable = (curName: string): Table | undefined => prev.tables[prevNameOf.get(curName) ?? curName];
+  const createdSet = new Set(created);
+  const droppedSet = new Set(dropped);
+
+  const byTable = new Map<string, Change[]>();
+  for (const c of changes) {
+    if ('table' in c && typeof c.table === 'string') {
+      const list = byTable.get(c.table) ?? [];
+      list.push(c);
+      byTable.set(c.table, list);
+    }
+  }
+
+  // 1. Which existing tables need a rebuild for their own changes.
+  const reasons = new Map<string, string[]>();
+  const nativeAdds: { table: string; column: Column; foreignKey?: ForeignKey }[] = [];
+  const nativeDrops: { table: string; column: string }[] = [];
+  const columnRenames = changes.flatMap((c) => (c.kind === 'renameColumn' ? [c] : []));
+  const addReason = (t: string, r: string) => {
+    const list = reasons.get(t) ?? [];
+    if (!list.includes(r)) list.push(r);
+    reasons.set(t, list);
+  };
+
+  for (const [table, list] of byTable) {
+    if (createdSet.has(table)) continue;
+    const prev0 = prevTable(table)!;
+    const addedFks = list.flatMap((c) => (c.kind === 'addForeignKey' ? [c.foreignKey] : []));
+    const absorbedFks = new Set<ForeignKey>();
+    const pending: { column: Column; fk?: ForeignKey }[] = [];
+    for (const c of list) {
+      switch (c.kind) {
+        case 'alterColumn':
+          addReason(table, `column \`${c.to.name}\`: ${c.aspects.join(', ')} changed`);
+          break;
+        case 'addForeignKey':
+        case 'dropForeignKey':
+          break; // decided below, once column additions have absorbed what they can
+        case 'alterPrimaryKey':
+          addReason(table, 'primary key changed');
+          break;
+        case 'addCheck':
+        case 'dropCheck':
+          addReason(table, `check \`${c.check.name}\` ${c.kind === 'addCheck' ? 'added' : 'dropped'}`);
+          break;
+        case 'addUnique':
+        case 'dropUnique':
+          addReason(table, `unique constraint \`${c.unique.name}\` changed`);
+          break;
+        case 'addColumn': {
+          const fk = addedFks.find((f) => f.columnsFrom.length === 1 && f.columnsFrom[0] === c.column.name);
+          const multi = addedFks.some((f) => f.columnsFrom.length > 1 && f.columnsFrom.includes(c.column.name));
+          const blocker = multi ? 'is part of a composite foreign key' : addColumnBlocker(c.column, fk);
+          if (blocker) {
+            addReason(table, `column \`${c.column.name}\` added (${blocker})`);
+          } else {
+            if (fk) absorbedFks.add(fk);
+            pending.push({ column: c.column, ...(fk ? { fk } : {}) });
+          }
+          break;
+        }
+        case 'dropColumn': {
+          const col = c.column.name;
+          const pk = Object.values(prev0.compositePrimaryKeys).some((p) => p.columns.includes(col));
+          const inFk = Object.values(prev0.foreignKeys).some((f) => f.columnsFrom.includes(col));
+          const referenced = Object.values(prev.tables).some((t) =>
+            Object.values(t.foreignKeys).some(
+              (f) => f.tableTo === (prevNameOf.get(table) ?? table) && f.columnsTo.includes(col),
+            ),
+          );
+          const inExpr =
+            Object.values(prev0.checkConstraints).some((k) => mentions(k.value, col)) ||
+            Object.values(prev0.columns).some((k) => k.generated && mentions(k.generated.as, col));
+          if (c.column.primaryKey || pk || inFk || referenced || inExpr) {
+            addReason(table, `column \`${col}\` dropped (SQLite cannot drop a key, referenced or constrained column)`);
+          } else {
+            nativeDrops.push({ table, column: col });
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    for (const c of list) {
+      if ((c.kind === 'addForeignKey' && !absorbedFks.has(c.foreignKey)) || c.kind === 'dropForeignKey') {
+        const fk = c.foreignKey;
+        addReason(
+          table,
+          `foreign key (${fk.columnsFrom.join(', ')}) → ${fk.tableTo} ${c.kind === 'addForeignKey' ? 'added' : 'dropped'}`,
+        );
+      }
+    }
+    for (const p of pending) nativeAdds.push({ table, column: p.column, ...(p.fk ? { foreignKey: p.fk } : {}) });
+  }
+
+  // 2. The reacting closure: children whose ON DELETE action would fire when a parent is dropped.
+  const own = new Set(reasons.keys());
+  const moved = new Map<string, { parent: string; onDelete: string }[]>();
+  const leaving = [...own, ...dropped]; // tables whose old version is dropped (current names; dropped ones keep theirs)
+  const leavingSet = new Set(leaving);
+  const oldFksOf = (curName: string): ForeignKey[] => {
+    const t = droppedSet.has(curName) ? prev.tables[curName] : prevTable(curName);
+    return t ? Object.values(t.foreignKeys) : [];
+  };
+  const curNameOfPrev = (prevName: string) => curNameOf.get(prevName) ?? prevName;
+  for (let i = 0; i < leaving.length; i++) {
+    const parent = leaving[i]!;
+    for (const name of Object.keys(cur.tables)) {
+      if (createdSet.has(name) || droppedSet.has(name)) continue;
+      for (const fk of oldFksOf(name)) {
+        const target = droppedSet.has(fk.tableTo) ? fk.tableTo : curNameOfPrev(fk.tableTo);
+        if (target !== parent || !REACTING.has(action(fk.onDelete))) continue;
+        if (name === parent) continue; // a self reference moves with its own rebuild
+        const list = moved.get(name) ?? [];
+        list.push({ parent, onDelete: action(fk.onDelete) });
+        moved.set(name, list);
+        if (!leavingSet.has(name)) {
+          leavingSet.add(name);
+          leaving.push(name);
+        }
+      }
+    }
+  }
+  const rebuildNames = Object.keys(cur.tables).filter((n) => leavingSet.has(n) && !droppedSet.has(n));
+  const rebuildSet = new Set(rebuildNames);
+
+  // 3. Copies: what each rebuilt table's new rows are made from.
+  const copies = new Map<string, CopyColumn[]>();
+  for (const name of rebuildNames) {
+    const t = cur.tables[name]!;
+    const old = prevTable(name)!;
+    const renamedCols = new Map(columnRenames.filter((r) => r.table === name).map((r) => [r.to, r.from]));
+    const dropping = new Set(
+      (byTable.get(name) ?? []).flatMap((c) => (c.kind === 'dropColumn' ? [c.column.name] : [])),
+    );
+    const cols: CopyColumn[] = [];
+    for (const col of Object.values(t.columns)) {
+      if (col.generated) continue; // generated columns cannot be written (sqlite.org/gencol.html)
+      const prevName = renamedCols.get(col.name) ?? col.name;
+      const before = old.columns[prevName];
+      const fill = backfill[qualify(name, col.name)];
+      const hasDefault = col.default !== undefined && col.default !== null;
+      if (before && !dropping.has(prevName)) {
+        if (col.notNull && !before.notNull && !before.primaryKey) {
+          const fallback = fill ?? (hasDefault ? String(col.default) : undefined);
+          if (fallback === undefined) {
+            unsafe.push(
+              `\`${name}\`.\`${col.name}\` becomes NOT NULL but has no default: rows holding NULL would make the migration fail. ` +
+                `Add a .default(…) or pass --backfill ${name}.${col.name}=<SQL expression>.`,
+            );
+          }
+          cols.push({ name: col.name, from: col.name, ...(fallback !== undefined ? { fallback } : {}) });
+        } else {
+          cols.push({ name: col.name, from: col.name });
+        }
+      } else if (fill !== undefined) {
+        cols.push({ name: col.name, fallback: fill });
+      } else if (col.notNull && !hasDefault && !(col.primaryKey && /^integer$/i.test(col.type))) {
+        unsafe.push(
+          `\`${name}\`.\`${col.name}\` is added as NOT NULL without a default, so existing rows have no value for it. ` +
+            `Add a .default(…), make it nullable, or pass --backfill ${name}.${col.name}=<SQL expression>.`,
+        );
+      }
+    }
+    copies.set(name, cols);
+  }
+  if (unsafe.length) {
+    throw new UserInputError(
+      `drizzle-d1 refuses to generate a migration that can fail or lose data on a table that holds rows: ${unsafe.join(' ')} Nothing was written.`,
+    );
+  }
+
+  // 4. Views that must be dropped before and created after: changed ones, and every view over a
+  //    table that is rebuilt, dropped, renamed or loses a column (a broken view makes RENAME fail).
+  const touched = new Set<string>([
+    ...rebuildNames.map((n) => prevNameOf.get(n) ?? n),
+    ...dropped,
+    ...renamedTables.map((r) => r.from),
+    ...nativeDrops.map((d) => prevNameOf.get(d.table) ?? d.table),
+    ...columnRenames.map((r) => prevNameOf.get(r.table) ?? r.table),
+  ]);
+  const viewsOut = new Set(changes.flatMap((c) => (c.kind === 'dropView' ? [c.view.name] : [])));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const v of Object.values(prev.views)) {
+      if (viewsOut.has(v.name) || v.isExisting || !v.definition) continue;
+      if ([...touched, ...viewsOut].some((n) => mentions(v.definition!, n))) {
+        viewsOut.add(v.name);
+        grew = true;
+      }
+    }
+  }
+  const viewsIn = new Set(changes.flatMap((c) => (c.kind === 'createView' ? [c.view.name] : [])));
+  for (const name of viewsOut) if (cur.views[name] && prev.views[name]) viewsIn.add(name);
+  const droppedViews = [...viewsOut].filter((n) => prev.views[n] && !prev.views[n]!.isExisting);
+  const createdViews: View[] = Object.values(cur.views).filter((v) => viewsIn.has(v.name) && !v.isExisting);
+
+  // 5. Steps, in an order SQLite and D1 accept.
+  const steps: Step[] = [];
+  const needsFrame = rebuildNames.length > 0 || dropped.length > 0;
+  const guardName = uniqueName(GUARD_TABLE, prev, cur);
+  if (needsFrame) steps.push({ kind: 'deferForeignKeys', on: true });
+  for (const name of droppedViews) steps.push({ kind: 'dropView', name });
+  for (const r of orderRenames(renamedTables)) steps.push({ kind: 'renameTable', ...r });
+  for (const r of columnRenames) steps.push({ kind: 'renameColumn', table: r.table, from: r.from, to: r.to });
+  for (const c of changes) {
+    if (c.kind === 'dropIndex' && !rebuildSet.has(c.table) && !droppedSet.has(c.table)) {
+      steps.push({ kind: 'dropIndex', name: c.index.name });
+    }
+  }
+  const curRefs = (n: string) => Object.values(cur.tables[n]?.foreignKeys ?? {}).map((f) => f.tableTo);
+  for (const name of parentsFirst(created, curRefs)) steps.push({ kind: 'createTable', table: cur.tables[name]! });
+  for (const d of nativeDrops) if (!rebuildSet.has(d.table)) steps.push({ kind: 'dropColumn', ...d });
+  for (const a of nativeAdds) if (!rebuildSet.has(a.table)) steps.push({ kind: 'addColumn', ...a });
+
+  const rebuildOrder = parentsFirst(rebuildNames, curRefs);
+  const redirect: Record<string, string> = Object.fromEntries(rebuildOrder.map((n) => [n, NEW_PREFIX + n]));
+  for (const name of rebuildOrder) {
+    steps.push({ kind: 'createTable', table: cur.tables[name]!, as: NEW_PREFIX + name, references: redirect });
+  }
+  for (const name of rebuildOrder) {
+    steps.push({ kind: 'copyRows', from: name, to: NEW_PREFIX + name, columns: copies.get(name)! });
+    const autoinc = (t: Table | undefined) => Object.values(t?.columns ?? {}).some((c) => c.autoincrement);
+    if (autoinc(cur.tables[name]) && autoinc(prevTable(name))) {
+      steps.push({ kind: 'carrySequence', from: name, to: NEW_PREFIX + name });
+    }
+  }
+  // Drop old tables children first: each implicit DELETE then finds no child rows to act on, which
+  // also keeps D1's trigger-depth limit (10 levels of cascade) out of reach.
+  const oldRefs = (n: string) => oldFksOf(n).map((f) => (droppedSet.has(f.tableTo) ? f.tableTo : curNameOfPrev(f.tableTo)));
+  const dropOrder = parentsFirst([...rebuildOrder, ...dropped], oldRefs).reverse();
+  for (const name of dropOrder) steps.push({ kind: 'dropTable', name });
+  for (const name of rebuildOrder) steps.push({ kind: 'renameTable', from: NEW_PREFIX + name, to: name });
+
+  const expressionsOf = (indexName: string) =>
+    Object.entries(cur.internal?.indexes?.[indexName]?.columns ?? {})
+      .filter(([, v]) => v.isExpression)
+      .map(([k]) => k);
+  for (const name of [...created, ...rebuildOrder]) {
+    for (const index of Object.values(cur.tables[name]!.indexes)) {
+      steps.push({ kind: 'createIndex', table: name, index, expressions: expressionsOf(index.name) });
+    }
+  }
+  for (const c of changes) {
+    if (c.kind === 'createIndex' && !createdSet.has(c.table) && !rebuildSet.has(c.table)) {
+      steps.push({ kind: 'createIndex', table: c.table, index: c.index, expressions: expressionsOf(c.index.name) });
+    }
+  }
+  for (const view of createdViews) steps.push({ kind: 'createView', view });
+  if (needsFrame) {
+    steps.push({ kind: 'foreignKeyGuard', table: guardName });
+    steps.push({ kind: 'deferForeignKeys', on: false });
+  }
+
+  for (const r of rebuildNames) {
+    const t = cur.tables[r]!;
+    if (Object.keys(t.columns).length > 100) warnings.push(`\`${r}\` has more than 100 columns, which D1 does not allow.`);
+  }
+
+  const rebuilds: RebuildStep[] = rebuildOrder.map((table) => ({
+    table,
+    reasons: reasons.get(table) ?? [],
+    movedOffParents: moved.get(table) ?? [],
+  }));
+  return {
+    steps,
+    rebuilds,
+    createdTables: created,
+    droppedTables: dropped,
+    renamedTables,
+    droppedColumns: changes.flatMap((c) => (c.kind === 'dropColumn' ? [{ table: c.table, column: c.column.name }] : [])),
+    warnings,
+  };
+}
+
+function uniqueName(base: string, prev: SchemaState, cur: SchemaState): string {
+  let name = base;
+  for (let i = 2; prev.tables[name] || cur.tables[name]; i++) name = `${base}_${i}`;
+  return name;
+}
+
+/** Table renames in an order where no target name is still taken; a swap goes through a spare name. */
+function orderRenames(renames: { from: string; to: string }[]): { from: string; to: string }[] {
+  const pending = [...renames];
+  const out: { from: string; to: string }[] = [];
+  while (pending.length) {
+    const i = pending.findIndex((r) => !pending.some((o) => o !== r && o.from === r.to));
+    if (i >= 0) {
+      out.push(pending.splice(i, 1)[0]!);
+    } else {
+      const r = pending[0]!;
+      const spare = `__rename_${r.from}`;
+      out.push({ from: r.from, to: spare });
+      pending[0] = { from: spare, to: r.to };
+    }
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+import type { Column, ForeignKey, Index, Table, View } from '../snapshot/types.js';
+
+/** One column of a rebuild copy: the value comes from an old column, a backfill expression, or both (coalesce). */
+export interface CopyColumn {
+  name: string;
+  /** Column of the old table to read (its name after this migration's renames). */
+  from?: string;
+  /** SQL expression used where `from` is NULL, or alone for a column the old table lacks. */
+  fallback?: string;
+}
+
+/** The ordered, typed steps of one migration; `sql/` renders each as SQLite text. */
+export type Step =
+  | { kind: 'deferForeignKeys'; on: boolean }
+  | { kind: 'dropView'; name: string }
+  | { kind: 'renameTable'; from: string; to: string }
+  | { kind: 'renameColumn'; table: string; from: string; to: string }
+  | { kind: 'dropIndex'; name: string }
+  /** `as` is the physical name (`__new_t` in a rebuild); `references` redirects FK targets to rebuilt tables. */
+  | { kind: 'createTable'; table: Table; as?: string; references?: Record<string, string> }
+  | { kind: 'addColumn'; table: string; column: Column; foreignKey?: ForeignKey }
+  | { kind: 'dropColumn'; table: string; column: string }
+  | { kind: 'copyRows'; from: string; to: string; columns: CopyColumn[] }
+  | { kind: 'carrySequence'; from: string; to: string }
+  | { kind: 'dropTable'; name: string }
+  | { kind: 'createIndex'; table: string; index: Index; expressions: string[] }
+  | { kind: 'createView'; view: View }
+  | { kind: 'foreignKeyGuard'; table: string };
+
+export type StepKind = Step['kind'];
+
+/** Why a table is rebuilt: its own definition changed, or it must move off a rebuilt/dropped parent. */
+export interface RebuildStep {
+  table: string;
+  /** The table's own changes that ALTER TABLE cannot make; empty for a moved child. */
+  reasons: string[];
+  /** For a moved child: the parents whose DROP TABLE would fire its ON DELETE action. */
+  movedOffParents: { parent: string; onDelete: string }[];
+}
+
+export interface Plan {
+  steps: Step[];
+  rebuilds: RebuildStep[];
+  createdTables: string[];
+  droppedTables: string[];
+  renamedTables: { from: string; to: string }[];
+  droppedColumns: { table: string; column: string }[];
+  /** Notes for the user that do not stop generation. */
+  warnings: string[];
+}
+
+export interface PlanOptions {
+  /** `table.column` → SQL expression filling NOT NULL columns (new, or made NOT NULL) on existing rows. */
+  backfill?: Record<string, string>;
+}

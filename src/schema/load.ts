@@ -1,0 +1,336 @@
+/**
+ * Loading the user's config and schema modules the way drizzle-kit 0.31.10+ does: CommonJS `require()`
+ * through tsx's global require hook (`tsx/cjs/api` `register()`), so TypeScript, ESM syntax, extensionless
+ * imports and tsconfig `paths` behave exactly as they do under `drizzle-kit generate`.
+ *
+ * tsx is only loaded when it is needed: a `.json` config, or a `.js`/`.cjs`/`.mjs` config that Node can
+ * require on its own, never pulls it in.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { globSync, isDynamicPattern } from 'tinyglobby';
+import { UserInputError } from '../config/errors.js';
+
+export interface DrizzleModules {
+  orm: typeof import('drizzle-orm');
+  sqliteCore: typeof import('drizzle-orm/sqlite-core');
+}
+
+/** Our own require: module resolution for absolute paths does not depend on where it was created. */
+const localRequire = createRequire(import.meta.url);
+
+/** Files tsx must transform (Node cannot require them on its own). */
+const TS_FILE = /\.(?:ts|mts|cts|tsx)$/;
+/** What a schema entry may contribute: the extensions drizzle-kit's own (unused) check lists, plus tsx/jsx. */
+const SCHEMA_FILE = /\.(?:ts|mts|cts|tsx|js|mjs|cjs|jsx)$/;
+const DECLARATION_FILE = /\.d\.(?:ts|mts|cts)$/;
+
+// ---------------------------------------------------------------------------------------------------
+// tsx registration
+// ---------------------------------------------------------------------------------------------------
+
+interface TsxCjsApi {
+  register(options?: { namespace?: string }): () => void;
+}
+
+/** The active global registration and the tsconfig it was made for. */
+let tsxState: { key: string; unregister: () => void } | null = null;
+
+function isBunOrDeno(): boolean {
+  const g = globalThis as Record<string, unknown>;
+  return typeof g.Bun !== 'undefined' || typeof g.Deno !== 'undefined';
+}
+
+/** tsconfig.json in `dir` or the nearest parent, as tsx's own lookup from the working directory finds it. */
+function findTsconfig(dir: string): string | undefined {
+  let current = path.resolve(dir);
+  for (;;) {
+    const candidate = path.join(current, 'tsconfig.json');
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+/**
+ * Register tsx's CommonJS hook globally (no namespace, like drizzle-kit), so the schema's own
+ * `require('drizzle-orm')` shares Node's require cache with ours. tsx reads the tsconfig once, at
+ * registration, from `TSX_TSCONFIG_PATH` or by searching up from `process.cwd()`; we point it at the
+ * project's tsconfig instead (unless the user set `TSX_TSCONFIG_PATH`) and re-register when a different
+ * project is loaded in the same process.
+ */
+function ensureTsx(projectRoot: string): void {
+  if (isBunOrDeno()) return; // both run TypeScript natively; drizzle-kit skips the hook there too
+  const userTsconfig = process.env.TSX_TSCONFIG_PATH;
+  const tsconfig = userTsconfig ? undefined : findTsconfig(projectRoot);
+  const key = userTsconfig ? `env:${path.resolve(userTsconfig)}` : `file:${tsconfig ?? `cwd:${process.cwd()}`}`;
+  if (tsxState?.key === key) return;
+  tsxState?.unregister();
+  tsxState = null;
+
+  const tsx = localRequire('tsx/cjs/api') as TsxCjsApi;
+  let unregister: () => void;
+  if (tsconfig) {
+    process.env.TSX_TSCONFIG_PATH = tsconfig;
+    try {
+      unregister = tsx.register();
+    } catch {
+      // An unreadable tsconfig: tsx's own lookup swallows parse errors, so fall back to it.
+      delete process.env.TSX_TSCONFIG_PATH;
+      unregister = tsx.register();
+    } finally {
+      delete process.env.TSX_TSCONFIG_PATH;
+    }
+  } else {
+    unregister = tsx.register();
+  }
+  tsxState = { key, unregister };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Error reporting
+// ---------------------------------------------------------------------------------------------------
+
+/** `file` relative to `root` when it lies inside it, absolute otherwise. */
+export function displayPath(file: string, root: string = process.cwd()): string {
+  const rel = path.relative(root, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/**
+ * The first meaningful line of a thrown value, prefixed with its error class when that adds
+ * information. esbuild/tsx transform errors put the useful line second ("Transform failed with 1 error:").
+ */
+export function firstErrorLine(err: unknown): string {
+  let message: string;
+  if (err instanceof Error) message = err.message;
+  else if (typeof err === 'string') message = err;
+  else {
+    try {
+      message = JSON.stringify(err) ?? String(err);
+    } catch {
+      message = String(err);
+    }
+  }
+  const lines = message
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  let line = lines[0] ?? '(no error message)';
+  if (/^Transform failed with \d+ errors?:?$/.test(line) && lines[1]) line = lines[1];
+  const name = err instanceof Error ? err.name : undefined;
+  if (name && name !== 'Error' && !line.startsWith(name)) line = `${name}: ${line}`;
+  return line;
+}
+
+function errorCode(err: unknown): string | undefined {
+  if (typeof err === 'object' && err !== null && 'code' in err) {
+    const code = (err as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}
+
+function isTopLevelAwaitError(err: unknown): boolean {
+  if (errorCode(err) === 'ERR_REQUIRE_ASYNC_MODULE') return true;
+  return err instanceof Error && /top-level await/i.test(err.message);
+}
+
+/** Native require failed in a way tsx's hook can fix (ESM syntax, TypeScript imports, tsconfig paths). */
+function tsxMightHelp(err: unknown): boolean {
+  if (err instanceof SyntaxError) return true;
+  const code = errorCode(err);
+  return (
+    code === 'ERR_REQUIRE_ESM' ||
+    code === 'ERR_UNKNOWN_FILE_EXTENSION' ||
+    code === 'MODULE_NOT_FOUND' ||
+    code === 'ERR_MODULE_NOT_FOUND'
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Config
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * `require()` a drizzle config file (any of .ts/.mts/.cts/.js/.mjs/.cjs/.json) and return the raw module;
+ * the config object is `module.default ?? module`. tsconfig lookup for the tsx hook starts at
+ * `projectRoot` (drizzle-kit: the working directory). Throws a UserInputError naming the file when the
+ * file is missing, does not compile or throws while loading.
+ */
+export async function loadConfigModule(file: string, projectRoot: string = process.cwd()): Promise<unknown> {
+  const abs = path.resolve(projectRoot, file);
+  const shown = displayPath(abs, projectRoot);
+  if (!existsSync(abs)) {
+    throw new UserInputError(
+      `The drizzle config ${shown} does not exist. Create it, or pass the right path with --config.`,
+      abs,
+    );
+  }
+  const fail = (err: unknown): UserInputError =>
+    isTopLevelAwaitError(err)
+      ? new UserInputError(
+          `Could not load the drizzle config ${shown}: it (or a module it imports) uses top-level await, which drizzle-kit's require()-based config loader does not support. Remove the top-level await from that file, then run drizzle-d1 generate again.`,
+          abs,
+        )
+      : new UserInputError(
+          `Could not load the drizzle config ${shown}: ${firstErrorLine(err)}. Fix the error in that file (or in a module it imports), then run drizzle-d1 generate again.`,
+          abs,
+        );
+
+  // Plain JS/JSON first: no tsx unless Node cannot load the file itself.
+  if (!TS_FILE.test(abs) && tsxState === null) {
+    try {
+      return localRequire(abs) as unknown;
+    } catch (err) {
+      if (abs.endsWith('.json') || isTopLevelAwaitError(err) || !tsxMightHelp(err)) throw fail(err);
+    }
+  }
+  try {
+    ensureTsx(projectRoot);
+    return localRequire(abs) as unknown;
+  } catch (err) {
+    throw fail(err);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Schema files
+// ---------------------------------------------------------------------------------------------------
+
+const collator = new Intl.Collator('en');
+
+/** glob 8.1's `glob.sync(pattern)`: matches (files and directories), sorted with `localeCompare(_, 'en')`. */
+function globLikeGlob8(pattern: string, projectRoot: string): string[] {
+  if (!isDynamicPattern(pattern)) {
+    const abs = path.resolve(projectRoot, pattern);
+    return existsSync(abs) ? [abs] : [];
+  }
+  const matches = globSync(pattern, {
+    cwd: projectRoot,
+    absolute: true,
+    onlyFiles: false,
+    expandDirectories: false,
+    dot: false,
+  }).map((m) => (m.length > 1 && /[\\/]$/.test(m) ? m.slice(0, -1) : m));
+  return [...new Set(matches)].sort(collator.compare);
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isSchemaFile(p: string): boolean {
+  return SCHEMA_FILE.test(p) && !DECLARATION_FILE.test(p);
+}
+
+/**
+ * The schema files of `patterns` (config `schema`, relative to `projectRoot`), absolute and in
+ * drizzle-kit's order: per entry, its sorted glob matches; a matched directory contributes its direct
+ * files in `readdir` order; duplicates keep their first position. Only JS/TS modules are taken
+ * (drizzle-kit would try to require any other file and crash). `source` names the config in messages.
+ */
+export function schemaFiles(patterns: string[], projectRoot: string, source?: string): string[] {
+  const result = new Set<string>();
+  for (const pattern of patterns) {
+    for (const match of globLikeGlob8(pattern, projectRoot)) {
+      if (isDirectory(match)) {
+        for (const entry of readdirSync(match)) {
+          const file = path.join(match, entry);
+          if (!isDirectory(file) && isSchemaFile(file)) result.add(file);
+        }
+      } else if (isSchemaFile(match)) {
+        result.add(match);
+      }
+    }
+  }
+  if (result.size === 0) {
+    const list = patterns.map((p) => `'${p}'`).join(', ');
+    const where = source ? ` (schema in ${displayPath(source, projectRoot)})` : '';
+    throw new UserInputError(
+      `No schema files found for [${list}]${where}, looking from ${projectRoot}. Point schema at your TypeScript/JavaScript schema files, a folder containing them, or a glob such as './src/db/*.ts'; a file path must include its extension (.ts, .js, …).`,
+      source,
+    );
+  }
+  return [...result];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Schema modules and the project's drizzle-orm
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * A require function anchored where `drizzle-orm` resolves for this project: the project root first,
+ * then the schema files' folders (a schema living in another workspace package).
+ */
+function drizzleRequire(projectRoot: string, files: string[]): NodeJS.Require {
+  const anchors = [path.join(projectRoot, 'package.json'), ...files];
+  for (const anchor of anchors) {
+    const req = createRequire(anchor);
+    try {
+      req.resolve('drizzle-orm');
+      req.resolve('drizzle-orm/sqlite-core');
+      return req;
+    } catch {
+      // try the next anchor
+    }
+  }
+  throw new UserInputError(
+    `drizzle-orm is not installed for the project in ${projectRoot} (drizzle-d1 reads your tables with your project's own drizzle-orm). Install it there, e.g. npm install drizzle-orm, then run drizzle-d1 generate again.`,
+    path.join(projectRoot, 'package.json'),
+  );
+}
+
+/**
+ * `require()` every schema file in order through the tsx hook (as drizzle-kit does) and load the
+ * project's own `drizzle-orm` and `drizzle-orm/sqlite-core` (the same copies the schema imports, via
+ * Node's shared require cache). A file that fails to load gives a UserInputError naming it.
+ */
+export async function loadSchemaModules(
+  files: string[],
+  projectRoot: string,
+): Promise<{ modules: Record<string, unknown>[]; drizzle: DrizzleModules }> {
+  const req = drizzleRequire(projectRoot, files);
+  ensureTsx(projectRoot);
+
+  const modules: Record<string, unknown>[] = [];
+  for (const file of files) {
+    const shown = displayPath(file, projectRoot);
+    try {
+      const mod: unknown = localRequire(file);
+      modules.push(typeof mod === 'object' && mod !== null ? (mod as Record<string, unknown>) : {});
+    } catch (err) {
+      const reason = isTopLevelAwaitError(err)
+        ? 'it (or a module it imports) uses top-level await, which cannot be loaded with require() as drizzle-kit does'
+        : firstErrorLine(err);
+      throw new UserInputError(
+        `Could not load the schema file ${shown}: ${reason}. Fix the error in that file (or in a module it imports), then run drizzle-d1 generate again.`,
+        file,
+      );
+    }
+  }
+
+  let drizzle: DrizzleModules;
+  try {
+    drizzle = {
+      orm: req('drizzle-orm') as DrizzleModules['orm'],
+      sqliteCore: req('drizzle-orm/sqlite-core') as DrizzleModules['sqliteCore'],
+    };
+  } catch (err) {
+    throw new UserInputError(
+      `Could not load drizzle-orm for the project in ${projectRoot}: ${firstErrorLine(err)}. Reinstall it (npm install drizzle-orm), then run drizzle-d1 generate again.`,
+      path.join(projectRoot, 'package.json'),
+    );
+  }
+  return { modules, drizzle };
+}

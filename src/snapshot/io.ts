@@ -1,0 +1,227 @@
+/**
+ * Reading and formatting the migrations folder drizzle-kit 0.31 keeps: `<out>/meta/_journal.json`,
+ * `<out>/meta/<prefix>_snapshot.json` and `<out>/<tag>.sql`. Reading validates everything and turns
+ * each problem into a UserInputError naming the file; formatting is byte-compatible with drizzle-kit.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { UserInputError } from '../config/errors.js';
+import {
+  ZERO_ID,
+  journalSchema,
+  snapshotSchema,
+  type Journal,
+  type SchemaState,
+  type Snapshot,
+} from './types.js';
+
+export interface MigrationsFolder {
+  /** Absolute path of `out`. */
+  dir: string;
+  journal: Journal;
+  /** Snapshots in drizzle-kit's order (file names sorted); the last one is the previous state. */
+  snapshots: { file: string; snapshot: Snapshot }[];
+  /** The latest snapshot, or null for a fresh project. */
+  latest: Snapshot | null;
+}
+
+export const journalPath = (out: string) => join(out, 'meta', '_journal.json');
+
+function show(path: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+function parseJsonFile(path: string, what: string): unknown {
+  const text = readFileSync(path, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UserInputError(
+      `${show(path)} is not valid JSON (${(e as Error).message}). It is drizzle-kit's ${what}; ` +
+        `restore it from version control, or delete the migrations folder's last migration and ` +
+        `its snapshot and generate again.`,
+      path,
+    );
+  }
+}
+
+function zodProblem(issues: { path: PropertyKey[]; message: string }[]): string {
+  const first = issues[0];
+  if (!first) return 'unknown problem';
+  const where = first.path.length ? first.path.map(String).join('.') : '(top level)';
+  return `${where}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`;
+}
+
+/** Reads and validates one snapshot file (drizzle-kit SQLite snapshot version 6). */
+export function readSnapshotFile(path: string): Snapshot {
+  const raw = parseJsonFile(path, 'snapshot of the schema after that migration');
+  const version = (raw as { version?: unknown })?.version;
+  const dialect = (raw as { dialect?: unknown })?.dialect;
+  if (dialect !== undefined && dialect !== 'sqlite') {
+    throw new UserInputError(
+      `${show(path)} is a "${String(dialect)}" snapshot, but drizzle-d1 only handles SQLite (Cloudflare D1). ` +
+        `Point "out" in drizzle.config.ts at the migrations folder of your D1 database.`,
+      path,
+    );
+  }
+  if (version === '5') {
+    throw new UserInputError(
+      `${show(path)} is a version 5 snapshot written by drizzle-kit 0.20 or older. ` +
+        `Run "npx drizzle-kit up" once to upgrade the folder to version 6, then run drizzle-d1 again.`,
+      path,
+    );
+  }
+  if (version !== '6') {
+    throw new UserInputError(
+      `${show(path)} has snapshot version ${JSON.stringify(version)}, which drizzle-d1 does not understand ` +
+        `(it reads drizzle-kit 0.21–0.31 SQLite snapshots, version "6"). ` +
+        `If this folder was written by drizzle-kit 1.0, keep using drizzle-kit 1.0 for it; otherwise restore the file from version control.`,
+      path,
+    );
+  }
+  const parsed = snapshotSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new UserInputError(
+      `${show(path)} is not a valid drizzle-kit SQLite snapshot (${zodProblem(parsed.error.issues)}). ` +
+        `Restore it from version control; drizzle-d1 will not guess the previous schema.`,
+      path,
+    );
+  }
+  return parsed.data;
+}
+
+/** The `<prefix>` part of a journal tag, which names its snapshot file. */
+export const tagPrefix = (tag: string) => {
+  const i = tag.indexOf('_');
+  return i < 0 ? tag : tag.slice(0, i);
+};
+
+export function readMigrationsFolder(out: string): MigrationsFolder {
+  const metaDir = join(out, 'meta');
+  const jPath = journalPath(out);
+  const empty: Journal = { version: '7', dialect: 'sqlite', entries: [] };
+
+  if (existsSync(out)) {
+    const legacy = readdirSync(out).filter((n) => /^\d{14}$/.test(n) && statSync(join(out, n)).isDirectory());
+    if (legacy.length) {
+      throw new UserInputError(
+        `${show(join(out, legacy[0]!))} is an old drizzle-kit (≤0.19) migration folder. ` +
+          `Run "npx drizzle-kit up" once to upgrade the layout, then run drizzle-d1 again.`,
+        join(out, legacy[0]!),
+      );
+    }
+    const v1 = readdirSync(out).find(
+      (n) => existsSync(join(out, n, 'migration.sql')) && existsSync(join(out, n, 'snapshot.json')),
+    );
+    if (v1 && !existsSync(jPath)) {
+      throw new UserInputError(
+        `${show(join(out, v1))} uses drizzle-kit 1.0's folder-per-migration layout, which drizzle-d1 does not write yet. ` +
+          `drizzle-d1 continues drizzle-kit 0.x folders (meta/_journal.json and snapshots); keep using drizzle-kit 1.0 for this folder.`,
+        join(out, v1),
+      );
+    }
+  }
+
+  const snapshotFiles = existsSync(metaDir)
+    ? readdirSync(metaDir)
+        .filter((n) => !n.startsWith('_') && n.endsWith('.json'))
+        .sort()
+    : [];
+
+  let journal = empty;
+  if (existsSync(jPath)) {
+    const parsed = journalSchema.safeParse(parseJsonFile(jPath, 'migration journal'));
+    if (!parsed.success) {
+      throw new UserInputError(
+        `${show(jPath)} is not a valid drizzle-kit journal (${zodProblem(parsed.error.issues)}). ` +
+          `Restore it from version control; it lists the migrations that drizzle-orm's migrator applies.`,
+        jPath,
+      );
+    }
+    journal = parsed.data;
+    if (journal.dialect !== 'sqlite') {
+      throw new UserInputError(
+        `${show(jPath)} belongs to a "${journal.dialect}" project, but drizzle-d1 only handles SQLite (Cloudflare D1). ` +
+          `Point "out" in drizzle.config.ts at your D1 migrations folder.`,
+        jPath,
+      );
+    }
+  } else if (snapshotFiles.length) {
+    throw new UserInputError(
+      `${show(jPath)} is missing although ${show(metaDir)} holds snapshots. ` +
+        `Restore the journal from version control; without it drizzle-orm's migrator cannot know which migrations exist.`,
+      jPath,
+    );
+  }
+
+  const snapshots = snapshotFiles.map((file) => ({ file, snapshot: readSnapshotFile(join(metaDir, file)) }));
+
+  for (const entry of journal.entries) {
+    const sqlPath = join(out, `${entry.tag}.sql`);
+    if (!existsSync(sqlPath)) {
+      throw new UserInputError(
+        `${show(sqlPath)} is missing: ${show(jPath)} lists migration "${entry.tag}" but its SQL file is not there. ` +
+          `Restore it from version control, or remove the entry from the journal if the migration was never applied anywhere.`,
+        sqlPath,
+      );
+    }
+    const snapPath = join(metaDir, `${tagPrefix(entry.tag)}_snapshot.json`);
+    if (!existsSync(snapPath)) {
+      throw new UserInputError(
+        `${show(snapPath)} is missing: ${show(jPath)} lists migration "${entry.tag}" but not the snapshot drizzle-kit wrote with it. ` +
+          `Restore it from version control; drizzle-d1 needs it to know the schema after that migration.`,
+        snapPath,
+      );
+    }
+  }
+
+  const byPrev = new Map<string, string>();
+  for (const { file, snapshot } of snapshots) {
+    const other = byPrev.get(snapshot.prevId);
+    if (other) {
+      throw new UserInputError(
+        `${show(join(metaDir, file))} and ${show(join(metaDir, other))} have the same prevId (${snapshot.prevId}): ` +
+          `two migrations were generated from the same state, usually on two branches. ` +
+          `Keep one of them, delete the other migration's SQL, snapshot and journal entry, and generate again.`,
+        join(metaDir, file),
+      );
+    }
+    byPrev.set(snapshot.prevId, file);
+  }
+
+  return { dir: out, journal, snapshots, latest: snapshots.at(-1)?.snapshot ?? null };
+}
+
+export const stateOf = (s: Snapshot | null): SchemaState =>
+  s ? { tables: s.tables, views: s.views, internal: s.internal } : { tables: {}, views: {}, internal: { indexes: {} } };
+
+export const previousId = (s: Snapshot | null) => s?.id ?? ZERO_ID;
+
+/** A snapshot in drizzle-kit's key order, formatted as drizzle-kit writes it (2 spaces, no newline at the end). */
+export function formatSnapshot(s: Snapshot): string {
+  const ordered = {
+    version: s.version,
+    dialect: s.dialect,
+    id: s.id,
+    prevId: s.prevId,
+    tables: s.tables,
+    views: s.views,
+    enums: s.enums,
+    _meta: { schemas: s._meta.schemas, tables: s._meta.tables, columns: s._meta.columns },
+    internal: s.internal,
+  };
+  return JSON.stringify(ordered, null, 2);
+}
+
+export function formatJournal(j: Journal): string {
+  return JSON.stringify(
+    {
+      version: j.version,
+      dialect: j.dialect,
+      entries: j.entries.map((e) => ({ idx: e.idx, version: e.version, when: e.when, tag: e.tag, breakpoints: e.breakpoints })),
+    },
+    null,
+    2,
+  );
+}

@@ -1,0 +1,139 @@
+/**
+ * Step[] → SQLite text in drizzle-kit's formatting (backtick identifiers, `CREATE TABLE` ending in
+ * `);\n`, statements joined by `--> statement-breakpoint`), so files look like the ones users know.
+ */
+import type { Column, Index, Table } from '../snapshot/types.js';
+import type { Plan, Step } from '../plan/types.js';
+
+export const BREAKPOINT = '--> statement-breakpoint';
+
+/** `name` as a backtick-quoted identifier (a backtick inside is doubled, as SQLite reads it). */
+export const ident = (name: string) => `\`${name.replace(/`/g, '``')}\``;
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** Table-qualified references `"t".` inside checks and generated columns must name the table being created. */
+const requalify = (sql: string, from: string, to: string) => (from === to ? sql : sql.split(`"${from}".`).join(`"${to}".`));
+
+function columnDefinition(c: Column, tableName: string, physical: string): string {
+  const generated = c.generated
+    ? ` GENERATED ALWAYS AS ${requalify(c.generated.as, tableName, physical)} ${c.generated.type.toUpperCase()}`
+    : '';
+  return (
+    `${ident(c.name)} ${c.type}${c.primaryKey ? ' PRIMARY KEY' : ''}${c.autoincrement ? ' AUTOINCREMENT' : ''}` +
+    `${c.default !== undefined ? ` DEFAULT ${c.default}` : ''}${generated}${c.notNull ? ' NOT NULL' : ''}`
+  );
+}
+
+export function createTableSql(table: Table, physical = table.name, references: Record<string, string> = {}): string {
+  const lines = Object.values(table.columns).map((c) => '\t' + columnDefinition(c, table.name, physical));
+  for (const pk of Object.values(table.compositePrimaryKeys)) {
+    lines.push(`\tPRIMARY KEY(${pk.columns.map(ident).join(', ')})`);
+  }
+  for (const fk of Object.values(table.foreignKeys)) {
+    const target = references[fk.tableTo] ?? fk.tableTo;
+    lines.push(
+      `\tFOREIGN KEY (${fk.columnsFrom.map(ident).join(',')}) REFERENCES ${ident(target)}(${fk.columnsTo.map(ident).join(',')})` +
+        `${fk.onUpdate ? ` ON UPDATE ${fk.onUpdate}` : ''}${fk.onDelete ? ` ON DELETE ${fk.onDelete}` : ''}`,
+    );
+  }
+  for (const u of Object.values(table.uniqueConstraints)) {
+    lines.push(`\tCONSTRAINT ${u.name} UNIQUE(${u.columns.map(ident).join(',')})`);
+  }
+  for (const ck of Object.values(table.checkConstraints)) {
+    lines.push(`\tCONSTRAINT ${quoted(ck.name)} CHECK(${requalify(ck.value, table.name, physical)})`);
+  }
+  return `CREATE TABLE ${ident(physical)} (\n${lines.join(',\n')}\n);\n`;
+}
+
+export function createIndexSql(table: string, index: Index, expressions: string[]): string {
+  const cols = index.columns.map((c) => (expressions.includes(c) ? c : ident(c))).join(',');
+  return (
+    `CREATE ${index.isUnique ? 'UNIQUE INDEX' : 'INDEX'} ${ident(index.name)} ON ${ident(table)} (${cols})` +
+    `${index.where ? ` WHERE ${index.where}` : ''};`
+  );
+}
+
+/** One step as one or more SQL statements. */
+export function stepSql(step: Step): string[] {
+  switch (step.kind) {
+    case 'deferForeignKeys':
+      // Deferred, not disabled: `foreign_keys=OFF` is a no-op inside D1's transaction.
+      return [`PRAGMA defer_foreign_keys = ${step.on ? 'ON' : 'OFF'};`];
+    case 'dropView':
+      return [`DROP VIEW ${ident(step.name)};`];
+    case 'renameTable':
+      return [`ALTER TABLE ${ident(step.from)} RENAME TO ${ident(step.to)};`];
+    case 'renameColumn':
+      return [`ALTER TABLE ${ident(step.table)} RENAME COLUMN ${quoted(step.from)} TO ${quoted(step.to)};`];
+    case 'dropIndex':
+      return [`DROP INDEX ${ident(step.name)};`];
+    case 'createTable':
+      return [createTableSql(step.table, step.as, step.references)];
+    case 'addColumn': {
+      const fk = step.foreignKey;
+      const ref = fk
+        ? ` REFERENCES ${ident(fk.tableTo)}(${fk.columnsTo.map(ident).join(',')})` +
+          `${fk.onUpdate ? ` ON UPDATE ${fk.onUpdate}` : ''}${fk.onDelete ? ` ON DELETE ${fk.onDelete}` : ''}`
+        : '';
+      return [`ALTER TABLE ${ident(step.table)} ADD ${columnDefinition(step.column, step.table, step.table)}${ref};`];
+    }
+    case 'dropColumn':
+      return [`ALTER TABLE ${ident(step.table)} DROP COLUMN ${ident(step.column)};`];
+    case 'copyRows': {
+      const names = step.columns.map((c) => quoted(c.name)).join(', ');
+      const values = step.columns
+        .map((c) =>
+          c.from !== undefined && c.fallback !== undefined
+            ? `coalesce(${quoted(c.from)}, ${c.fallback})`
+            : c.from !== undefined
+              ? quoted(c.from)
+              : `${c.fallback}`,
+        )
+        .join(', ');
+      return [`INSERT INTO ${ident(step.to)}(${names}) SELECT ${values} FROM ${ident(step.from)};`];
+    }
+    case 'carrySequence':
+      // The new table's AUTOINCREMENT high-water mark is the old one's, so freed ids are never
+      // handed out again (sqlite.org/autoinc.html; writing sqlite_sequence is allowed on D1).
+      return [
+        `DELETE FROM sqlite_sequence WHERE name = ${literal(step.to)};`,
+        `INSERT INTO sqlite_sequence(name, seq) SELECT ${literal(step.to)}, seq FROM sqlite_sequence WHERE name = ${literal(step.from)};`,
+      ];
+    case 'dropTable':
+      return [`DROP TABLE ${ident(step.name)};`];
+    case 'createIndex':
+      return [createIndexSql(step.table, step.index, step.expressions)];
+    case 'createView':
+      return [`CREATE VIEW ${ident(step.view.name)} AS ${step.view.definition};`];
+    case 'foreignKeyGuard':
+      // `defer_foreign_keys = OFF` resets SQLite's deferred-violation counter, so without this the
+      // migration would commit dangling references. A failing CHECK aborts the whole file instead.
+      return [
+        `CREATE TABLE ${ident(step.table)} (n INTEGER CONSTRAINT "dangling foreign keys: run PRAGMA foreign_key_check" CHECK (n = 0));`,
+        `INSERT INTO ${ident(step.table)} SELECT count(*) FROM pragma_foreign_key_check;`,
+        `DROP TABLE ${ident(step.table)};`,
+      ];
+  }
+}
+
+/** A short SQL comment saying which tables are rebuilt and moved, and why. */
+export function planHeader(plan: Plan): string {
+  if (!plan.rebuilds.length) return '';
+  const lines = ['-- drizzle-d1: D1-safe table rebuilds (foreign keys deferred, never switched off).'];
+  for (const r of plan.rebuilds) {
+    if (r.reasons.length) lines.push(`--   rebuilt ${r.table}: ${r.reasons.join('; ')}`);
+    if (r.movedOffParents.length) {
+      const why = r.movedOffParents.map((m) => `ON DELETE ${m.onDelete} -> ${m.parent}`).join(', ');
+      lines.push(`--   moved ${r.table} to the new parent table (${why}); each row copied once`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function renderMigration(plan: Plan, breakpoints: boolean): string {
+  const statements = plan.steps.flatMap(stepSql);
+  if (!statements.length) return '';
+  const body = statements.join(breakpoints ? `${BREAKPOINT}\n` : '\n');
+  return planHeader(plan) + body;
+}

@@ -1,0 +1,55 @@
+/**
+ * The file-system edge: a migration is three files (SQL, snapshot, journal) that appear together or
+ * not at all. Each is written to a temporary file beside its target first; new files are then
+ * linked into place (link fails if the target exists, so nothing is ever overwritten) and the
+ * journal, which makes the migration visible to drizzle-orm's migrator, is replaced last.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { UserInputError } from '../config/errors.js';
+
+export interface OutputFile {
+  path: string;
+  content: string;
+  /** `create`: must not exist yet; `replace`: the journal, updated in place. */
+  mode: 'create' | 'replace';
+}
+
+export function writeFilesAtomically(files: OutputFile[]): void {
+  for (const f of files) {
+    if (f.mode === 'create' && existsSync(f.path)) {
+      throw new UserInputError(
+        `${f.path} already exists; drizzle-d1 never overwrites a migration. ` +
+          `Choose another --name, or remove the file if it was never applied anywhere.`,
+        f.path,
+      );
+    }
+  }
+  const temps: string[] = [];
+  const placed: string[] = [];
+  try {
+    for (const f of files) {
+      mkdirSync(dirname(f.path), { recursive: true });
+      const tmp = join(dirname(f.path), `.${basename(f.path)}.${randomBytes(6).toString('hex')}.tmp`);
+      writeFileSync(tmp, f.content);
+      temps.push(tmp);
+    }
+    // New files first, the journal last: until it is replaced, no tool sees the migration.
+    const order = files.map((f, i) => ({ f, tmp: temps[i]! })).sort((a, b) => (a.f.mode === 'replace' ? 1 : 0) - (b.f.mode === 'replace' ? 1 : 0));
+    for (const { f, tmp } of order) {
+      if (f.mode === 'create') {
+        linkSync(tmp, f.path);
+        placed.push(f.path);
+        unlinkSync(tmp);
+      } else {
+        renameSync(tmp, f.path);
+      }
+    }
+  } catch (e) {
+    for (const p of placed) rmSync(p, { force: true });
+    throw e;
+  } finally {
+    for (const t of temps) rmSync(t, { force: true });
+  }
+}
