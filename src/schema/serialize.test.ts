@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -261,7 +261,7 @@ add('generated', () => {
     fullV: text('full_v').generatedAlwaysAs(sql`first || ' ' || last`),
     fullS: text('full_s').generatedAlwaysAs(sql`first || ' ' || last`, { mode: 'stored' }),
     lowerV: text('lower_v').generatedAlwaysAs((): orm.SQL => sql`lower(${items.first})`, { mode: 'virtual' }),
-    lenS: integer('len_s').generatedAlwaysAs('length(last)', { mode: 'stored' }),
+    lenS: integer('len_s').generatedAlwaysAs('length(last)' as never, { mode: 'stored' }),
   });
   return { items };
 });
@@ -290,11 +290,16 @@ add('defaults', () => {
     fn: text('fn').$defaultFn(() => 'ignored'),
     onUpd: integer('on_upd').$onUpdate(() => 1),
     both: text('both').default('kept').$onUpdateFn(() => 'x'),
-    nul: text('nul').default(null),
+    nul: text('nul').default(null as never),
     ts: integer('ts', { mode: 'timestamp' }).default(new Date('2024-01-02T03:04:05.000Z')),
     tsMs: integer('ts_ms', { mode: 'timestamp_ms' }).default(new Date(0)),
     buf: blob('buf', { mode: 'buffer' }).default(Buffer.from('ab')),
     numStr: numeric('num_str').default('1.50'),
+    nowMs: integer('now_ms', { mode: 'timestamp_ms' }).defaultNow(),
+    nan: real('nan').default(NaN),
+    inf: real('inf').default(-Infinity),
+    zero: real('zero').default(-0),
+    big: integer('big').default(9007199254740993 as number),
   });
   return { settings };
 });
@@ -371,6 +376,8 @@ add('views', () => {
     id: integer('id').primaryKey(),
     label: text('label').notNull().default("it's"),
     meta: text('meta', { mode: 'json' }).default({ a: 1 }),
+    at: integer('at').default(sql`(unixepoch())`),
+    flag: integer('flag', { mode: 'boolean' }).default(false),
   }).as(sql`select id, name as label, null as meta from ${users} where ${users.id} > 10`);
   const existing = sqliteView('legacy_view', { id: integer('id'), note: text('note') }).existing();
   return { users, orgs, activeUsers, allUsers, joined, manual, existing };
@@ -644,10 +651,103 @@ describe('serializeSchema matches drizzle-kit 0.31.11 byte for byte', () => {
     expect(Object.keys(order.tables)).toEqual(['2', '10', 'a_table', 'z_table', 'm_table']);
     const quirk = JSON.parse(await same(schemas['casing-fk-name-quirk']!.build(), 'snake_case'));
     expect(Object.keys(quirk.tables.weird_ownerId_map.foreignKeys)).toEqual([
-      'weird_owner_id_map_ownerId_owners_owner_id_fk',
-      'weird_ownerId_map_other_owner_id_owners_owner_id_fk',
+      'weird_owner_id_map_owner_id_owners_ownerId_fk',
+      'weird_owner_id_map_other_owner_id_owners_ownerId_fk',
     ]);
     expect(Object.keys(quirk.tables.weird_ownerId_map.compositePrimaryKeys)).toEqual(['pk_parent_key_child_key']);
+  });
+});
+
+// The last snapshot that drizzle-kit 0.31's CLI wrote for a public D1 project (casing snake_case),
+// rebuilt from its schema: a check against real CLI output rather than the API.
+const CLOUDFLOG = '/work/shared/corpus/real/cloudflog/meta/0003_snapshot.json';
+describe.skipIf(!existsSync(CLOUDFLOG))('real project snapshot', () => {
+  it('cloudflog 0003 (snake_case)', async () => {
+    const now = () => sql`(unixepoch('subsec') * 1000)`;
+    const users = sqliteTable('user', {
+      id: integer().primaryKey({ autoIncrement: true }),
+      name: text(),
+      email: text().notNull(),
+      createdAt: integer({ mode: 'timestamp_ms' }).notNull().default(now()),
+      image: text(),
+      role: text({ enum: ['admin', 'reader'] }).notNull().default('reader'),
+    });
+    const posts = sqliteTable('post', {
+      id: integer().primaryKey({ autoIncrement: true }),
+      title: text().notNull(),
+      slug: text().notNull().unique(),
+      content: text().notNull(),
+      excerpt: text(),
+      coverImage: text(),
+      published: integer({ mode: 'boolean' }).notNull().default(false),
+      featured: integer({ mode: 'boolean' }).notNull().default(false),
+      viewCount: integer().notNull().default(0),
+      createdAt: integer({ mode: 'timestamp_ms' }).notNull().default(now()),
+      updatedAt: integer({ mode: 'timestamp_ms' }).notNull().default(now()),
+    });
+    const comment = sqliteTable('comment', {
+      id: integer().primaryKey({ autoIncrement: true }),
+      content: text().notNull(),
+      authorId: integer().references(() => users.id, { onDelete: 'set null' }),
+      postId: integer()
+        .notNull()
+        .references(() => posts.id, { onDelete: 'cascade' }),
+      parentId: integer(),
+      deletedAt: integer({ mode: 'timestamp_ms' }),
+      createdAt: integer({ mode: 'timestamp_ms' }).notNull().default(now()),
+      updatedAt: integer({ mode: 'timestamp_ms' }).notNull().default(now()),
+    });
+    const image = sqliteTable('image', {
+      objectKey: text().primaryKey(),
+      originalName: text().notNull(),
+      mimeType: text().notNull(),
+      size: integer().notNull(),
+      createdAt: integer({ mode: 'timestamp_ms' }).notNull().default(now()),
+    });
+    const tags = sqliteTable('tags', {
+      name: text().notNull().unique(),
+      slug: text().primaryKey(),
+      createdAt: integer({ mode: 'timestamp_ms' }).notNull().default(now()),
+    });
+    const postTags = sqliteTable(
+      'post_tags',
+      {
+        postId: integer()
+          .notNull()
+          .references(() => posts.id, { onDelete: 'cascade' }),
+        tagSlug: text()
+          .notNull()
+          .references(() => tags.slug, { onDelete: 'cascade' }),
+        createdAt: integer({ mode: 'timestamp_ms' }).notNull().default(now()),
+      },
+      (t) => [primaryKey({ columns: [t.postId, t.tagSlug] })],
+    );
+    const postViews = sqliteTable(
+      'post_views',
+      {
+        postId: integer()
+          .notNull()
+          .references(() => posts.id, { onDelete: 'cascade' }),
+        userId: integer().default(0),
+        viewCount: integer().notNull().default(0),
+        createdAt: integer({ mode: 'timestamp_ms' }).notNull().default(now()),
+        updatedAt: integer({ mode: 'timestamp_ms' }).notNull().default(now()),
+      },
+      (t) => [primaryKey({ columns: [t.postId, t.userId] })],
+    );
+    const sessions = sqliteTable('session', {
+      sessionToken: text().primaryKey(),
+      userId: integer()
+        .notNull()
+        .references(() => users.id, { onDelete: 'cascade' }),
+      expires: integer({ mode: 'timestamp_ms' }).notNull().default(now()),
+    });
+    // Export identifiers in the sorted order tsx/esbuild gives them.
+    const mod = { comment, image, postTags, postViews, posts, sessions, tags, users };
+    const cli = JSON.parse(readFileSync(CLOUDFLOG, 'utf8'));
+    const expected = JSON.stringify({ tables: cli.tables, views: cli.views, internal: cli.internal }, null, 2);
+    expect(ours(mod, 'snake_case')).toBe(expected);
+    expect(await kit(mod, 'snake_case')).toBe(expected);
   });
 });
 

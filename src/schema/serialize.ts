@@ -238,7 +238,12 @@ export function serializeSchema(
         value = forView ? `'${d}'` : `'${d.replace(/'/g, "''")}'`;
       } else if (typeof d === 'object') {
         // Objects, arrays, Dates, Buffers and null all go through JSON.stringify, unescaped.
-        const json = JSON.stringify(d);
+        let json: string;
+        try {
+          json = JSON.stringify(d);
+        } catch (e) {
+          throw new SchemaError(`${where()}: cannot serialize the default value: ${(e as Error).message}`);
+        }
         if (!forView && json !== undefined && json.includes("'")) {
           throw new SchemaError(
             `${where()}: JSON default ${json} contains a single quote; drizzle-kit would write it unescaped ` +

@@ -1,0 +1,107 @@
+/**
+ * Scenario runner: a schema before and after a change, rows seeded in between. It generates both
+ * migrations with drizzle-d1, applies them the way D1 does to a real SQLite database, and returns
+ * what a test needs to prove that no row was lost and that the result equals a fresh build.
+ * It also runs drizzle-kit 0.31's migration for the same change on the same rows, for comparison.
+ */
+import type Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyMigration, openD1Database } from '../../src/d1/apply.js';
+import { checkIntegrity, describeSchema, dumpRows, readSequences, type Row } from '../../src/d1/inspect.js';
+import type { Renames } from '../../src/diff/types.js';
+import type { GenerateResult } from '../../src/generate.js';
+import { loadSchemaModules } from '../../src/schema/load.js';
+import { TempProject } from './project.js';
+import { structureOf } from './structure.js';
+
+export interface Scenario {
+  name: string;
+  before: string;
+  /** SQL run after the first migration: the rows that must survive. */
+  seed: string;
+  after: string;
+  renames?: Renames;
+  backfill?: Record<string, string>;
+  configExtra?: string;
+}
+
+export interface ScenarioRun {
+  project: TempProject;
+  first: GenerateResult;
+  second: GenerateResult;
+  sql: string;
+  db: Database.Database;
+  before: Record<string, Row[]>;
+  after: Record<string, Row[]>;
+  sequencesBefore: Record<string, number>;
+  sequencesAfter: Record<string, number>;
+  rowsWritten: number;
+}
+
+export async function runScenario(s: Scenario): Promise<ScenarioRun> {
+  const project = new TempProject({ configExtra: s.configExtra });
+  project.schema(s.before);
+  const first = await project.generate({ flags: { name: 'before' } });
+  project.schema(s.after);
+  const second = await project.generate({ flags: { name: 'after' }, renames: s.renames, backfill: s.backfill });
+  const db = openD1Database();
+  applyMigration(db, readFileSync(first.migration!.sqlPath, 'utf8'), '0000_before.sql');
+  db.exec(s.seed);
+  const before = dumpRows(db);
+  const sequencesBefore = readSequences(db);
+  const sql = second.migration ? readFileSync(second.migration.sqlPath, 'utf8') : '';
+  const { rowsWritten } = sql ? applyMigration(db, sql, '0001_after.sql') : { rowsWritten: 0 };
+  return {
+    project, first, second, sql, db, before, after: dumpRows(db), sequencesBefore, sequencesAfter: readSequences(db), rowsWritten,
+  };
+}
+
+type KitApi = typeof import('drizzle-kit/api');
+let kit: KitApi | undefined;
+export async function drizzleKit(): Promise<KitApi> {
+  kit ??= await import('drizzle-kit/api');
+  return kit;
+}
+
+/** drizzle-kit's snapshot JSON (API form) of a schema source, loaded through our own loader. */
+export async function kitJson(project: TempProject, source: string, tag: string, casing?: 'snake_case' | 'camelCase') {
+  const file = `src/kit_${tag}.ts`;
+  project.write({ [file]: source });
+  const { modules } = await loadSchemaModules([join(project.dir, file)], project.dir);
+  const api = await drizzleKit();
+  return api.generateSQLiteDrizzleJson(modules[0]!, undefined, casing);
+}
+
+/** A database built from scratch by drizzle-kit's own single migration of `source`. */
+export async function freshBuildByDrizzleKit(project: TempProject, source: string, casing?: 'snake_case' | 'camelCase') {
+  const api = await drizzleKit();
+  const empty = await api.generateSQLiteDrizzleJson({});
+  const cur = await kitJson(project, source, `fresh_${Math.random().toString(36).slice(2)}`, casing);
+  const statements = await api.generateSQLiteMigration(empty, cur);
+  const db = openD1Database();
+  applyMigration(db, statements.join('\n'), 'drizzle-kit-fresh.sql');
+  return db;
+}
+
+/** drizzle-kit's migration for the scenario's change, applied D1-style to the same seeded rows. */
+export async function runDrizzleKit(s: Scenario, project: TempProject, firstSql: string) {
+  const api = await drizzleKit();
+  const prev = await kitJson(project, s.before, 'before');
+  const cur = await kitJson(project, s.after, 'after');
+  const statements = await api.generateSQLiteMigration(prev, cur);
+  const db = openD1Database();
+  applyMigration(db, firstSql, '0000_before.sql');
+  db.exec(s.seed);
+  const before = dumpRows(db);
+  let error: Error | null = null;
+  try {
+    applyMigration(db, statements.join('\n'), '0001_drizzle_kit.sql');
+  } catch (e) {
+    error = e as Error;
+  }
+  return { statements, before, after: dumpRows(db), error, db };
+}
+
+export const schemaOf = (db: Database.Database) => structureOf(describeSchema(db));
+export { checkIntegrity };
