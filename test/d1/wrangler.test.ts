@@ -213,19 +213,6 @@ PRAGMA foreign_keys=ON;
     expect(local(dir).error?.message).toMatch(/CHECK constraint failed/);
   });
 
-  it('a deferred violation fails the file at commit', async () => {
-    const dir = migrations({
-      '0000_init.sql': PARENT_CHILD,
-      '0001_deferred.sql': 'PRAGMA defer_foreign_keys=ON;\nINSERT INTO c VALUES (99, 42);\n',
-    });
-    const p = project('deferred', dir);
-    const r = await p.apply();
-    expect(r.failed).toEqual(['0001_deferred.sql']);
-    expect(r.error).toMatch(/FOREIGN KEY constraint failed/);
-    expect(r.applied).toEqual(['0000_init.sql']);
-    expect(local(dir).error?.message).toMatch(/COMMIT failed: FOREIGN KEY constraint failed/);
-  });
-
   it('trigger depth: an 11-table ON DELETE CASCADE chain works, a 12-table chain fails (better-sqlite3 allows both)', async () => {
     const dir = migrations({
       '0000_chains.sql': chain('c', 11) + chain('d', 12),
@@ -246,25 +233,29 @@ PRAGMA foreign_keys=ON;
     expect(l.db.prepare('SELECT count(*) FROM d11').pluck().get()).toBe(0);
   });
 
-  it("fails a file whose last statement lacks ';' (near \"INSERT\")", async () => {
-    const dir = migrations({ '0000_nosemi.sql': 'CREATE TABLE a (x);\nCREATE TABLE b (y)\n' });
-    const p = project('nosemi', dir);
-    const r = await p.apply();
-    expect(r.ok).toBe(false);
-    expect(r.error).toMatch(/near "INSERT": syntax error/);
-    expect(r.applied).toEqual([]);
-    expect(local(dir).error?.message).toMatch(/near "INSERT": syntax error/);
-  });
-
-  it('exits 0 and shows ✅ for a file that was never recorded (unterminated comment swallows the INSERT)', async () => {
-    const dir = migrations({ '0000_a.sql': 'CREATE TABLE a (x);\n', '0001_b.sql': 'CREATE TABLE b (x);\n/* unterminated' });
-    const p = project('unrecorded', dir);
+  it("wrangler's appended INSERT: an unterminated comment leaves a file ✅ but unrecorded (exit 0); a missing final ';' fails", async () => {
+    const dir = migrations({
+      '0000_a.sql': 'CREATE TABLE a (x);\n',
+      '0001_unrecorded.sql': 'CREATE TABLE b (x);\n/* unterminated',
+      '0002_ok.sql': 'CREATE TABLE c (x);\n',
+    });
+    const p = project('append', dir);
     const r = await p.apply();
     expect(r.exitCode).toBe(0);
     expect(r.failed).toEqual([]);
-    expect(r.missing).toEqual(['0001_b.sql']);
+    expect(r.applied).toEqual(['0000_a.sql', '0002_ok.sql']);
+    expect(r.missing).toEqual(['0001_unrecorded.sql']);
     expect(r.ok).toBe(false);
-    await expect(p.applyOrThrow()).rejects.toThrow(/table b already exists/);
+    withDb(p, (w) => expect(describeSchema(w).tables.map((t) => t.name)).toEqual(['a', 'b', 'c']));
     expect(local(dir).error?.message).toMatch(/row was not written/);
+
+    write(dir, '0003_nosemi.sql', 'CREATE TABLE d (x);\nCREATE TABLE e (y)\n');
+    fs.rmSync(path.join(dir, '0001_unrecorded.sql'));
+    const r2 = await p.apply();
+    expect(r2.exitCode).toBe(1);
+    expect(r2.failed).toEqual(['0003_nosemi.sql']);
+    expect(r2.error).toMatch(/near "INSERT": syntax error/);
+    expect(r2.missing).toEqual(['0003_nosemi.sql']);
+    withDb(p, (w) => expect(describeSchema(w).tables.map((t) => t.name)).toEqual(['a', 'b', 'c']));
   });
 });

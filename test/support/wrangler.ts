@@ -85,8 +85,10 @@ export interface WranglerProjectOptions {
   migrationsTable?: string;
 }
 
+const ANSI = /\u001b\[[0-9;]*m/g;
+
 function errorLines(output: string): string | undefined {
-  const lines = output.split('\n');
+  const lines = output.replace(ANSI, '').split('\n');
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const m = /✘ \[ERROR\] (.*)$/.exec(lines[i]!);
@@ -97,7 +99,7 @@ function errorLines(output: string): string | undefined {
 
 function failedFromTable(output: string): string[] {
   const failed = new Set<string>();
-  for (const line of output.split('\n')) {
+  for (const line of output.replace(ANSI, '').split('\n')) {
     const m = /│\s*(\S+\.sql)\s*│\s*❌/.exec(line);
     if (m) failed.add(m[1]!);
   }

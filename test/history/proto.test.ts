@@ -1,0 +1,31 @@
+import { it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { TempProject, CORE } from '../support/project.js';
+import { kitJson, freshBuildByDrizzleKit, schemaOf } from '../support/scenario.js';
+import { openD1Database, applyFolder } from '../../src/d1/apply.js';
+import { checkIntegrity } from '../../src/d1/inspect.js';
+
+it('proto', async () => {
+  const t0 = Date.now();
+  const p = new TempProject();
+  const v1 = CORE + `export const users = sqliteTable('users', { id: integer('id').primaryKey({autoIncrement:true}), name: text('name').notNull() });`;
+  const v2 = CORE + `export const users = sqliteTable('users', { id: integer('id').primaryKey({autoIncrement:true}), name: text('name').notNull(), email: text('email').unique() });
+export const posts = sqliteTable('posts', { id: integer('id').primaryKey(), authorId: integer('author_id').notNull().references(() => users.id, {onDelete:'cascade'}), title: text('title').notNull().default('x') });`;
+  p.schema(v1);
+  const r1 = await p.generate();
+  console.log('gen1', Date.now() - t0);
+  const k1 = await kitJson(p, v1, 'v1');
+  console.log('kit1', Date.now() - t0);
+  p.schema(v2);
+  const r2 = await p.generate();
+  console.log('gen2', Date.now() - t0, r2.migration?.sql);
+  const k2 = await kitJson(p, v2, 'v2');
+  const snap = JSON.parse(readFileSync(r2.migration!.snapshotPath, 'utf8'));
+  expect(snap.tables).toEqual(k2.tables);
+  console.log(Object.keys(snap), Object.keys(k2));
+  const db = openD1Database();
+  applyFolder(db, p.out);
+  const fresh = await freshBuildByDrizzleKit(p, v2);
+  expect(schemaOf(db)).toEqual(schemaOf(fresh));
+  console.log('done', Date.now() - t0, p.listTree());
+});
