@@ -292,6 +292,17 @@ function drizzleRequire(projectRoot: string, files: string[]): NodeJS.Require {
 }
 
 /**
+ * The project's own modules (not its node_modules) leave Node's require cache, so a second load in
+ * the same process (tests, a watch mode, the library API) sees the schema as it is now on disk.
+ */
+function forgetProjectModules(projectRoot: string): void {
+  const root = path.resolve(projectRoot) + path.sep;
+  for (const key of Object.keys(localRequire.cache)) {
+    if (key.startsWith(root) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete localRequire.cache[key];
+  }
+}
+
+/**
  * `require()` every schema file in order through the tsx hook (as drizzle-kit does) and load the
  * project's own `drizzle-orm` and `drizzle-orm/sqlite-core` (the same copies the schema imports, via
  * Node's shared require cache). A file that fails to load gives a UserInputError naming it.
@@ -303,6 +314,7 @@ export async function loadSchemaModules(
   const req = drizzleRequire(projectRoot, files);
   ensureTsx(projectRoot);
 
+  forgetProjectModules(projectRoot);
   const modules: Record<string, unknown>[] = [];
   for (const file of files) {
     const shown = displayPath(file, projectRoot);

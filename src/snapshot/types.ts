@@ -15,8 +15,8 @@ export const columnSchema = z.object({
   primaryKey: z.boolean(),
   notNull: z.boolean(),
   autoincrement: z.boolean().optional(),
-  default: z.any().optional(),
   generated: z.object({ as: z.string(), type: z.enum(['stored', 'virtual']) }).optional(),
+  default: z.any().optional(),
 });
 
 export const indexSchema = z.object({
@@ -29,11 +29,11 @@ export const indexSchema = z.object({
 export const foreignKeySchema = z.object({
   name: z.string(),
   tableFrom: z.string(),
-  columnsFrom: z.array(z.string()),
   tableTo: z.string(),
+  columnsFrom: z.array(z.string()),
   columnsTo: z.array(z.string()),
-  onUpdate: fkAction.optional(),
   onDelete: fkAction.optional(),
+  onUpdate: fkAction.optional(),
 });
 
 export const compositePkSchema = z.object({ columns: z.array(z.string()), name: z.string().optional() });

@@ -6,7 +6,6 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { generate, type GenerateResult } from '../../src/generate.js';
 import type { GenerateFlags } from '../../src/config/index.js';
 import type { Renames } from '../../src/diff/types.js';
@@ -51,14 +50,7 @@ export class TempProject {
   async generate(
     options: { flags?: GenerateFlags; renames?: Renames; backfill?: Record<string, string>; now?: Date } = {},
   ): Promise<GenerateResult> {
-    this.forgetModules();
     return generate({ cwd: this.dir, flags: options.flags ?? {}, renames: options.renames, backfill: options.backfill, now: options.now });
-  }
-
-  /** Schema files change between generations; Node's require cache must not serve the old ones. */
-  forgetModules(): void {
-    const cache = createRequire(import.meta.url).cache;
-    for (const key of Object.keys(cache)) if (key.startsWith(this.dir)) delete cache[key];
   }
 
   /** Top-level migration files in wrangler's (lexicographic) order. */

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { col, fk, pk, state, table } from '../../test/support/state.js';
+import { diffSchemas } from '../diff/diff.js';
+import { noRenames, type Renames } from '../diff/types.js';
+import type { SchemaState } from '../snapshot/types.js';
+import { parentsFirst, planMigration } from './plan.js';
+import type { Step } from './types.js';
+
+const plan = (prev: SchemaState, cur: SchemaState, renames: Renames = noRenames(), backfill?: Record<string, string>) =>
+  planMigration(prev, cur, diffSchemas(prev, cur, renames).changes, { backfill });
+const kinds = (steps: Step[]) => steps.map((s) => s.kind);
+
+const parent = (nameNotNull = true) => table('p', [pk(), col('name', 'text', { notNull: nameNotNull })]);
+const child = (name: string, to: string, onDelete: string) => table(name, [pk(), col('ref', 'integer')], { fks: [fk(name, 'ref', to, onDelete)] });
+
+describe('planMigration', () => {
+  it('uses native ALTER for additions and index changes (no rows copied)', () => {
+    const p = plan(state(parent()), state({ ...parent(), columns: { ...parent().columns, bio: col('bio', 'text', { default: "'x'" }) } }));
+    expect(kinds(p.steps)).toEqual(['addColumn']);
+    expect(p.rebuilds).toEqual([]);
+  });
+
+  it('moves exactly the CASCADE, SET NULL and SET DEFAULT children, transitively', () => {
+    const prev = state(parent(), child('c1', 'p', 'cascade'), child('c2', 'p', 'set null'), child('c3', 'p', 'set default'), child('r', 'p', 'restrict'), child('n', 'p', 'no action'), child('g', 'c1', 'cascade'), child('gn', 'c1', 'no action'));
+    const cur = { ...prev, tables: { ...prev.tables, p: parent(false) } };
+    const p = plan(prev, cur);
+    expect(p.rebuilds.map((r) => r.table).sort()).toEqual(['c1', 'c2', 'c3', 'g', 'p']);
+    expect(p.rebuilds.find((r) => r.table === 'g')!.movedOffParents).toEqual([{ parent: 'c1', onDelete: 'cascade' }]);
+  });
+
+  it('redirects moved children to the new parent and copies each table once, parents first, dropping children first', () => {
+    const prev = state(parent(), child('c', 'p', 'cascade'));
+    const p = plan(prev, { ...prev, tables: { ...prev.tables, p: parent(false) } });
+    const creates = p.steps.filter((s) => s.kind === 'createTable');
+    expect(creates.map((s) => (s.kind === 'createTable' ? [s.as, s.references] : null))).toEqual([
+      ['__new_p', { p: '__new_p', c: '__new_c' }],
+      ['__new_c', { p: '__new_p', c: '__new_c' }],
+    ]);
+    expect(p.steps.filter((s) => s.kind === 'copyRows').map((s) => (s.kind === 'copyRows' ? s.from : ''))).toEqual(['p', 'c']);
+    expect(p.steps.filter((s) => s.kind === 'dropTable').map((s) => (s.kind === 'dropTable' ? s.name : ''))).toEqual(['c', 'p']);
+    expect(p.steps[0]).toEqual({ kind: 'deferForeignKeys', on: true });
+    expect(kinds(p.steps).slice(-2)).toEqual(['foreignKeyGuard', 'deferForeignKeys']);
+  });
+
+  it('handles a self reference and a two-table cycle without looping', () => {
+    const self = table('t', [pk(), col('parent', 'integer')], { fks: [fk('t', 'parent', 't', 'cascade')] });
+    const p1 = plan(state(self), state({ ...self, checkConstraints: { c: { name: 'c', value: 'id > 0' } } }));
+    expect(p1.rebuilds.map((r) => r.table)).toEqual(['t']);
+    const a = child('a', 'b', 'cascade');
+    const b = child('b', 'a', 'cascade');
+    const p2 = plan(state(a, b), state({ ...a, columns: { ...a.columns, ref: col('ref', 'text') } }, b));
+    expect(p2.rebuilds.map((r) => r.table).sort()).toEqual(['a', 'b']);
+  });
+
+  it('moves the reacting children of a dropped table', () => {
+    const p = plan(state(parent(), child('c', 'p', 'cascade')), state(table('c', [pk(), col('ref', 'integer')])));
+    expect(p.rebuilds.map((r) => r.table)).toEqual(['c']);
+    expect(p.droppedTables).toEqual(['p']);
+    const drops = p.steps.filter((s) => s.kind === 'dropTable').map((s) => (s.kind === 'dropTable' ? s.name : ''));
+    expect(drops).toEqual(['c', 'p']);
+  });
+
+  it('refuses NOT NULL without a default on an existing table, and accepts a backfill', () => {
+    const prev = state(parent());
+    const cur = state({ ...parent(), columns: { ...parent().columns, slug: col('slug', 'text', { notNull: true }) } });
+    expect(() => plan(prev, cur)).toThrow(/NOT NULL without a default.*--backfill p\.slug=/);
+    const p = plan(prev, cur, noRenames(), { 'p.slug': "lower(name)" });
+    const copy = p.steps.find((s) => s.kind === 'copyRows');
+    expect(copy).toMatchObject({ columns: [{ name: 'id', from: 'id' }, { name: 'name', from: 'name' }, { name: 'slug', fallback: 'lower(name)' }] });
+  });
+
+  it('refuses making a column NOT NULL without a default, and coalesces with one', () => {
+    const prev = state(table('t', [pk(), col('a', 'integer')]));
+    expect(() => plan(prev, state(table('t', [pk(), col('a', 'integer', { notNull: true })])))).toThrow(/becomes NOT NULL/);
+    const p = plan(prev, state(table('t', [pk(), col('a', 'integer', { notNull: true, default: 0 })])));
+    expect(p.steps.find((s) => s.kind === 'copyRows')).toMatchObject({ columns: [{ name: 'id' }, { name: 'a', from: 'a', fallback: '0' }] });
+  });
+
+  it('does not copy generated columns and reads a renamed column by its new name after RENAME COLUMN', () => {
+    const prev = state(table('t', [pk(), col('a'), col('g', 'text', { generated: { as: '(upper(a))', type: 'virtual' } }), col('n', 'integer')]));
+    const cur = state(table('t', [pk(), col('b'), col('g', 'text', { generated: { as: '(upper(b))', type: 'virtual' } }), col('n', 'real')]));
+    const p = plan(prev, cur, { tables: {}, columns: { t: { a: 'b' } } });
+    expect(kinds(p.steps).indexOf('renameColumn')).toBeLessThan(kinds(p.steps).indexOf('copyRows'));
+    expect(p.steps.find((s) => s.kind === 'copyRows')).toMatchObject({ columns: [{ name: 'id' }, { name: 'b', from: 'b' }, { name: 'n', from: 'n' }] });
+  });
+
+  it('adds a nullable foreign-key column natively, keeping its actions', () => {
+    const prev = state(parent(), table('c', [pk()]));
+    const cur = state(parent(), table('c', [pk(), col('ref', 'integer')], { fks: [fk('c', 'ref', 'p', 'cascade')] }));
+    const p = plan(prev, cur);
+    expect(p.rebuilds).toEqual([]);
+    expect(p.steps).toMatchObject([{ kind: 'addColumn', table: 'c', foreignKey: { onDelete: 'cascade' } }]);
+  });
+
+  it('carries the AUTOINCREMENT high-water mark of a rebuilt table', () => {
+    const t = (notNull: boolean) => table('t', [col('id', 'integer', { primaryKey: true, notNull: true, autoincrement: true }), col('a', 'text', { notNull })]);
+    expect(kinds(plan(state(t(true)), state(t(false))).steps)).toContain('carrySequence');
+  });
+});
+
+describe('parentsFirst', () => {
+  it('orders parents before children and keeps cycles stable', () => {
+    const refs: Record<string, string[]> = { c: ['b'], b: ['a'], a: [], x: ['y'], y: ['x'] };
+    expect(parentsFirst(['c', 'b', 'a', 'x', 'y'], (n) => refs[n]!)).toEqual(['a', 'b', 'c', 'y', 'x']);
+  });
+});
