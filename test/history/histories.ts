@@ -964,7 +964,7 @@ export const settings = sqliteTable('settings', {
   t: integer('t', { mode: 'boolean' }).default(${defaults.b}),
   ts: text('ts').default(sql\`${defaults.ts}\`),
   u: integer('u').default(sql\`(unixepoch())\`),
-  j: text('j', { mode: 'json' }).default({ a: [1, 2], q: "it's" }),
+  j: text('j', { mode: 'json' }).default({ a: [1, 2], q: 'x' }),
   arr: text('arr', { mode: 'json' }).default([]),
   e: text('e', { enum: ['a', 'b'] }).default('b'),
   empty: text('empty').notNull().default(''),
@@ -977,7 +977,7 @@ const everyDefault: History = {
       source: src(settings({ s: `"it's"`, n: '42', b: 'true', ts: 'CURRENT_TIMESTAMP' }, '')),
       seed: `INSERT INTO settings (id) VALUES (1);`,
       rows: { settings: 1 },
-      assert: { 'SELECT s FROM settings': "it's", 'SELECT n FROM settings': 42, 'SELECT t FROM settings': 1, 'SELECT j FROM settings': `{"a":[1,2],"q":"it's"}` },
+      assert: { 'SELECT s FROM settings': "it's", 'SELECT n FROM settings': 42, 'SELECT t FROM settings': 1, 'SELECT j FROM settings': '{"a":[1,2],"q":"x"}' },
     },
     {
       source: src(settings({ s: `"it''s ok"`, n: '0', b: 'false', ts: 'CURRENT_DATE' }, '')),
@@ -1013,16 +1013,28 @@ const everyDefault: History = {
 // ---------------------------------------------------------------------------------------------------
 // 16. dropping tables and changing the foreign-key graph
 // ---------------------------------------------------------------------------------------------------
-const library = (booksFk: string, extra: { awards: boolean; reviews: boolean; books: boolean; authorCols: string }) => `
+const library = (
+  booksFk: string,
+  extra: { awards: boolean; reviews: boolean; books: boolean; authorCols: string; publishers?: boolean },
+) => `
 export const authors = sqliteTable('authors', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull(),${extra.authorCols}
 });${
+  extra.publishers
+    ? `
+export const publishers = sqliteTable('publishers', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+});`
+    : ''
+}${
   extra.books
     ? `
 export const books = sqliteTable('books', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   authorId: integer('author_id')${booksFk},
+  publisherId: integer('publisher_id')${extra.publishers ? '.references(() => publishers.id)' : ''},
   title: text('title').notNull(),
 });`
     : ''
@@ -1051,14 +1063,20 @@ const tableDrops: History = {
   name: 'dropping tables and changing foreign keys',
   versions: [
     {
-      source: src(library(cascadeFk, { awards: true, reviews: true, books: true, authorCols: '' })),
+      source: src(library(cascadeFk, { awards: true, reviews: true, books: true, authorCols: '', publishers: true })),
       seed: `INSERT INTO authors (id, name) VALUES (1, 'Le Guin'), (2, 'Herbert');
-INSERT INTO books (id, author_id, title) VALUES (1, 1, 'Earthsea'), (2, 1, 'Dispossessed'), (3, 2, 'Dune');
+INSERT INTO publishers VALUES (1, 'Ace'), (2, 'Chilton');
+INSERT INTO books (id, author_id, publisher_id, title) VALUES (1, 1, 1, 'Earthsea'), (2, 1, NULL, 'Dispossessed'), (3, 2, 2, 'Dune');
 INSERT INTO reviews (book_id, body) VALUES (1, 'great'), (3, 'sandy'), (3, 'long');
 INSERT INTO awards (author_id, year) VALUES (1, 1975);`,
-      rows: { authors: 2, books: 3, reviews: 3, awards: 1 },
+      rows: { authors: 2, publishers: 2, books: 3, reviews: 3, awards: 1 },
     },
-    { source: src(library(cascadeFk, { awards: false, reviews: true, books: true, authorCols: '' })), rows: { authors: 2, books: 3, reviews: 3 } },
+    {
+      // publishers is dropped while books still hold its ids (the foreign key goes, the column stays).
+      source: src(library(cascadeFk, { awards: false, reviews: true, books: true, authorCols: '' })),
+      rows: { authors: 2, books: 3, reviews: 3 },
+      assert: { 'SELECT publisher_id FROM books WHERE id = 3': 2 },
+    },
     {
       // books.author_id becomes nullable with ON DELETE SET NULL: books is rebuilt under its reviews.
       source: src(library(setNullFk, { awards: false, reviews: true, books: true, authorCols: '' })),
@@ -1128,6 +1146,60 @@ export const counterEvents = sqliteTable('counter_events', {
   ],
 };
 
+// ---------------------------------------------------------------------------------------------------
+// 18. dropping columns that are indexed, unique, checked, or read by a view
+// ---------------------------------------------------------------------------------------------------
+const docs = (cols: string, table: string, view: string) => `
+export const docs = sqliteTable('docs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  title: text('title').notNull(),${cols}
+  body: text('body').notNull().default(''),
+}, (t) => [${table}]);${view}`;
+const droppedColumns: History = {
+  name: 'dropping indexed, unique, checked and viewed columns',
+  versions: [
+    {
+      source: src(
+        docs(
+          `
+  slug: text('slug').notNull().unique(),
+  status: text('status').notNull().default('draft'),
+  archived: integer('archived', { mode: 'boolean' }).notNull().default(false),`,
+          `index('docs_status_idx').on(t.status), index('docs_live_title_idx').on(t.title).where(sql\`\${t.archived} = 0\`), check('docs_status_check', sql\`\${t.status} in ('draft', 'published')\`)`,
+          `
+export const docList = sqliteView('doc_list').as((qb) => qb.select({ id: docs.id, title: docs.title, status: docs.status }).from(docs));`,
+        ),
+      ),
+      seed: `INSERT INTO docs (title, slug, status, archived) VALUES ('a', 'a', 'draft', 0), ('b', 'b', 'published', 1);`,
+      rows: { docs: 2, doc_list: 2 },
+    },
+    {
+      source: src(
+        docs(
+          `
+  archived: integer('archived', { mode: 'boolean' }).notNull().default(false),`,
+          `index('docs_live_title_idx').on(t.title).where(sql\`\${t.archived} = 0\`)`,
+          `
+export const docList = sqliteView('doc_list').as((qb) => qb.select({ id: docs.id, title: docs.title }).from(docs));`,
+        ),
+      ),
+      rows: { docs: 2, doc_list: 2 },
+    },
+    {
+      source: src(
+        docs(
+          '',
+          `index('docs_title_idx').on(t.title)`,
+          `
+export const docList = sqliteView('doc_list').as((qb) => qb.select({ id: docs.id, title: docs.title }).from(docs));`,
+        ),
+      ),
+      rows: { docs: 2, doc_list: 2 },
+      assert: { "SELECT title FROM doc_list WHERE id = 2": 'b' },
+    },
+  ],
+};
+
 export const histories: History[] = [
   usersPostsComments,
   orgsMembers,
@@ -1146,6 +1218,7 @@ export const histories: History[] = [
   everyDefault,
   tableDrops,
   counters,
+  droppedColumns,
 ];
 
 export const versionOf = (v: string | Version): Version => (typeof v === 'string' ? { source: v } : v);

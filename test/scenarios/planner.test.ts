@@ -5,38 +5,15 @@
  * 0.31 is applied to the same rows to show what users lose without drizzle-d1.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Row } from '../../src/d1/inspect.js';
 import { checkIntegrity, freshBuildByDrizzleKit, runDrizzleKit, runScenario, schemaOf } from '../support/scenario.js';
 import type { TempProject } from '../support/project.js';
-import { scenarios, type PlannerScenario } from './scenarios.js';
+import { scenarios } from './scenarios.js';
+import { survivingRows } from './rows.js';
 
 const FORBIDDEN = [/(?<!defer_)foreign_keys\s*=\s*off/i, /\bBEGIN\b/i, /\bCOMMIT\b/i, /\bSAVEPOINT\b/i, /\bTEMP(ORARY)?\b/i];
 
 const projects: TempProject[] = [];
 afterAll(() => projects.forEach((p) => p.dispose()));
-
-/** Rows of every surviving table, projected on the columns both versions have (renames applied). */
-function survivingRows(s: PlannerScenario, before: Record<string, Row[]>, after: Record<string, Row[]>) {
-  const out: { table: string; before: Row[]; after: Row[] }[] = [];
-  for (const [table, rows] of Object.entries(before)) {
-    const cur = s.renames?.tables[table] ?? table;
-    const now = after[cur];
-    if (!now) continue;
-    const colMap = s.renames?.columns[cur] ?? {};
-    const project = (r: Row, fromBefore: boolean) =>
-      Object.fromEntries(
-        Object.keys(rows[0] ?? {})
-          .map((c) => [c, colMap[c] ?? c] as const)
-          .filter(([, c]) => (now.length === 0 || c in now[0]!) && !s.filled?.includes(`${cur}.${c}`))
-          .map(([old, c]) => {
-            const v = fromBefore ? r[old] : r[c];
-            return [c, s.loose?.includes(`${cur}.${c}`) && v !== null ? String(Number(v)) : v];
-          }),
-      );
-    out.push({ table: cur, before: rows.map((r) => project(r, true)), after: now.map((r) => project(r, false)) });
-  }
-  return out;
-}
 
 describe('D1-safe rebuild scenarios', () => {
   for (const s of scenarios) {
