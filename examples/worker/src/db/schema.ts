@@ -6,7 +6,11 @@ export const users = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     email: text('email').notNull(),
-    name: text('name').notNull(),
+    // Pending change: `name` becomes optional and users get a `bio`. SQLite cannot drop a NOT NULL
+    // constraint in place, so `users` is rebuilt, and on D1 drizzle-kit's rebuild would delete every
+    // post, comment and post_tags row through ON DELETE CASCADE. drizzle-d1 moves them instead.
+    name: text('name'),
+    bio: text('bio').notNull().default(''),
     createdAt: integer('created_at', { mode: 'timestamp' })
       .notNull()
       .default(sql`(unixepoch())`),
