@@ -12,8 +12,8 @@ import type { Ambiguity, Renames } from './diff/types.js';
 import { planMigration } from './plan/plan.js';
 import type { Plan, PlanOptions } from './plan/types.js';
 import { loadSchemaModules, schemaFiles } from './schema/load.js';
-import { collectEntities, serializeSchema } from './schema/serialize.js';
-import { formatJournal, formatSnapshot, readMigrationsFolder, stateOf, previousId, journalPath, tagPrefix } from './snapshot/io.js';
+import { collectEntities, SchemaError, serializeSchema } from './schema/serialize.js';
+import { formatCustomSnapshot, formatJournal, formatSnapshot, readMigrationsFolder, stateOf, previousId, journalPath, tagPrefix } from './snapshot/io.js';
 import type { Journal, SchemaState, Snapshot } from './snapshot/types.js';
 import { renderMigration } from './sql/render.js';
 import { writeFilesAtomically, type OutputFile } from './write/files.js';
@@ -53,7 +53,7 @@ export interface GenerateResult {
     snapshotPath: string;
     sql: string;
     plan: Plan | null;
-    snapshot: Snapshot;
+    snapshotId: string;
   };
 }
 
@@ -63,7 +63,13 @@ const CUSTOM_SQL = '-- Custom SQL migration file, put your code below! --';
 export async function loadSchemaState(config: ResolvedConfig): Promise<SchemaState> {
   const files = schemaFiles(config.schema, config.projectRoot);
   const { modules, drizzle } = await loadSchemaModules(files, config.projectRoot);
-  return serializeSchema(collectEntities(modules, drizzle), drizzle, config.casing);
+  try {
+    return serializeSchema(collectEntities(modules, drizzle), drizzle, config.casing);
+  } catch (e) {
+    if (!(e instanceof SchemaError)) throw e;
+    const shown = files.map((f) => relative(config.projectRoot, f) || f).join(', ');
+    throw new UserInputError(`The schema in ${shown} cannot be migrated: ${e.message.replace(/\.?$/, ".")} Fix it there and run drizzle-d1 generate again.`, files[0]);
+  }
 }
 
 /** Applies hints, then asks `resolve` about every scope still ambiguous (tables first, then columns). */
@@ -105,7 +111,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const prevSnapshot = folder.latest;
 
   if (options.flags.custom) {
-    return writeMigration(options, config, folder.journal, now, CUSTOM_SQL, customSnapshot(config, prevSnapshot), null);
+    const id = randomUUID();
+    const text = formatCustomSnapshot(rawLatestSnapshot(config), id, previousId(prevSnapshot));
+    return writeMigration(options, config, folder.journal, now, CUSTOM_SQL, { text, id }, null);
   }
 
   const cur = await loadSchemaState(config);
@@ -127,20 +135,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     _meta: { schemas: {}, tables: diff.meta.tables, columns: diff.meta.columns },
     internal: cur.internal,
   };
-  return writeMigration(options, config, folder.journal, now, sql, snapshot, plan);
+  return writeMigration(options, config, folder.journal, now, sql, { text: formatSnapshot(snapshot), id: snapshot.id }, plan);
 }
 
-/** drizzle-kit's `--custom` snapshot: the previous one with a new id, key order `id, prevId, …`, empty `_meta`. */
-function customSnapshot(config: ResolvedConfig, prev: Snapshot | null): Snapshot {
-  const meta = { columns: {}, schemas: {}, tables: {} };
-  if (!prev) {
-    return { id: randomUUID(), prevId: previousId(null), version: '6', dialect: 'sqlite', tables: {}, views: {}, enums: {}, _meta: meta } as unknown as Snapshot;
-  }
-  // Re-read the raw file so keys we do not model survive untouched.
-  const file = readMigrationsFolder(config.out).snapshots.at(-1)!.file;
-  const raw = JSON.parse(readFileSync(join(config.out, 'meta', file), 'utf8')) as Record<string, unknown>;
-  const { id: _id, prevId: _prev, ...rest } = raw;
-  return { id: randomUUID(), prevId: prev.id, ...rest, _meta: meta } as unknown as Snapshot;
+/** The raw previous snapshot file, re-read so that keys we do not model survive as drizzle-kit keeps them. */
+function rawLatestSnapshot(config: ResolvedConfig): Record<string, unknown> {
+  const last = readMigrationsFolder(config.out).snapshots.at(-1);
+  return last ? (JSON.parse(readFileSync(join(config.out, 'meta', last.file), 'utf8')) as Record<string, unknown>) : {};
 }
 
 function writeMigration(
@@ -149,7 +150,7 @@ function writeMigration(
   journal: Journal,
   now: Date,
   sql: string,
-  snapshot: Snapshot,
+  snapshot: { text: string; id: string },
   plan: Plan | null,
 ): GenerateResult {
   const tag = migrationTag(config.prefix as Prefix, journal, now, options.flags.name);
@@ -163,14 +164,13 @@ function writeMigration(
   };
   const sqlPath = join(config.out, `${tag}.sql`);
   const snapshotPath = join(config.out, 'meta', `${tagPrefix(tag)}_snapshot.json`);
-  const snapshotText = plan === null && options.flags.custom ? JSON.stringify(snapshot, null, 2) : formatSnapshot(snapshot);
   const files: OutputFile[] = [
     { path: sqlPath, content: sql, mode: 'create' },
-    { path: snapshotPath, content: snapshotText, mode: 'create' },
+    { path: snapshotPath, content: snapshot.text, mode: 'create' },
     { path: journalPath(config.out), content: formatJournal(nextJournal), mode: 'replace' },
   ];
   if (!options.dryRun) writeFilesAtomically(files);
-  return { config, migration: { tag, sqlPath, snapshotPath, sql, plan, snapshot } };
+  return { config, migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id } };
 }
 
 export const displayPath = (config: ResolvedConfig, path: string) => relative(config.projectRoot, path) || path;

@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// zod's v3 API (shipped inside zod 4): it loads in ~15 ms where zod 4 classic takes ~100 ms, and
+// generate runs many times a day.
+import { z } from 'zod/v3';
 
 /** drizzle-kit 0.31 `dialects`. */
 export const DIALECTS = ['postgresql', 'mysql', 'sqlite', 'turso', 'singlestore', 'gel'] as const;
@@ -17,7 +19,7 @@ const stringOrStrings = z.union([z.string(), z.array(z.string())]);
  * drizzle-kit 0.31's `configCommonSchema`: the same fields, defaults and passthrough of unknown keys, so a
  * config drizzle-kit rejects is rejected here too.
  */
-export const configSchema = z.looseObject({
+export const configSchema = z.object({
   dialect: z.enum(DIALECTS),
   schema: stringOrStrings.optional(),
   out: z.string().optional(),
@@ -36,7 +38,7 @@ export const configSchema = z.looseObject({
   dbCredentials: z.any().optional(),
   casing: z.enum(CASINGS).optional(),
   sql: z.boolean().default(true),
-});
+}).passthrough();
 
 export type ParsedConfig = z.output<typeof configSchema>;
 

@@ -3,7 +3,9 @@
  * (`{"type":"rename","kind":"column","from":["public","users","name"],"to":["public","users","full_name"]}`,
  * the schema element optional for SQLite) and the short `--rename users.name=users.full_name`.
  */
-import { z } from 'zod';
+// zod's v3 API (shipped inside zod 4): it loads in ~15 ms where zod 4 classic takes ~100 ms, and
+// generate runs many times a day.
+import { z } from 'zod/v3';
 import { UserInputError } from '../config/errors.js';
 import type { SchemaState } from '../snapshot/types.js';
 import type { Ambiguity, Renames } from './types.js';

@@ -11,7 +11,7 @@
  */
 import { UserInputError } from '../config/errors.js';
 import type { Change } from '../diff/types.js';
-import type { Column, ForeignKey, SchemaState, Table, View } from '../snapshot/types.js';
+import type { Column, ForeignKey, Index, SchemaState, Table, View } from '../snapshot/types.js';
 import type { CopyColumn, Plan, PlanOptions, RebuildStep, Step } from './types.js';
 
 const REACTING = new Set(['cascade', 'set null', 'set default']);
@@ -265,7 +265,10 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   const viewsIn = new Set(changes.flatMap((c) => (c.kind === 'createView' ? [c.view.name] : [])));
   for (const name of viewsOut) if (cur.views[name] && prev.views[name]) viewsIn.add(name);
   const droppedViews = [...viewsOut].filter((n) => prev.views[n] && !prev.views[n]!.isExisting);
-  const createdViews: View[] = Object.values(cur.views).filter((v) => viewsIn.has(v.name) && !v.isExisting);
+  // Views over other views come after them (SQLite resolves names when a view is used or renamed).
+  const viewsToCreate = Object.values(cur.views).filter((v) => viewsIn.has(v.name) && !v.isExisting);
+  const viewRefs = (n: string) => viewsToCreate.filter((o) => o.name !== n && mentions(cur.views[n]!.definition ?? '', o.name)).map((o) => o.name);
+  const createdViews: View[] = parentsFirst(viewsToCreate.map((v) => v.name), viewRefs).map((n) => cur.views[n]!);
 
   // 5. Steps, in an order SQLite and D1 accept.
   const steps: Step[] = [];
@@ -285,11 +288,31 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   for (const d of nativeDrops) if (!rebuildSet.has(d.table)) steps.push({ kind: 'dropColumn', ...d });
   for (const a of nativeAdds) if (!rebuildSet.has(a.table)) steps.push({ kind: 'addColumn', ...a });
 
+  const expressionsOf = (indexName: string) =>
+    Object.entries(cur.internal?.indexes?.[indexName]?.columns ?? {})
+      .filter(([, v]) => v.isExpression)
+      .map(([k]) => k);
   const rebuildOrder = parentsFirst(rebuildNames, curRefs);
   const redirect: Record<string, string> = Object.fromEntries(rebuildOrder.map((n) => [n, NEW_PREFIX + n]));
   for (const name of rebuildOrder) {
     steps.push({ kind: 'createTable', table: cur.tables[name]!, as: NEW_PREFIX + name, references: redirect });
   }
+  // A child's foreign key may target a UNIQUE column rather than the primary key. SQLite needs that
+  // parent key indexed while rows are inserted into the child ("foreign key mismatch" otherwise,
+  // sqlite.org/foreignkeys.html §3), but the real index name is still taken by the old table:
+  // index the new table under a spare name until the old one is gone.
+  const spareIndexes: { table: string; index: Index }[] = [];
+  for (const name of rebuildOrder) {
+    for (const index of Object.values(cur.tables[name]!.indexes)) {
+      if (!index.isUnique || index.where || expressionsOf(index.name).length) continue;
+      const key = [...index.columns].sort().join('\u0000');
+      const targeted = rebuildOrder.some((child) =>
+        Object.values(cur.tables[child]!.foreignKeys).some((f) => f.tableTo === name && [...f.columnsTo].sort().join('\u0000') === key),
+      );
+      if (targeted) spareIndexes.push({ table: name, index: { ...index, name: NEW_PREFIX + index.name } });
+    }
+  }
+  for (const s of spareIndexes) steps.push({ kind: 'createIndex', table: NEW_PREFIX + s.table, index: s.index, expressions: [] });
   for (const name of rebuildOrder) {
     steps.push({ kind: 'copyRows', from: name, to: NEW_PREFIX + name, columns: copies.get(name)! });
     const autoinc = (t: Table | undefined) => Object.values(t?.columns ?? {}).some((c) => c.autoincrement);
@@ -303,11 +326,7 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   const dropOrder = parentsFirst([...rebuildOrder, ...dropped], oldRefs).reverse();
   for (const name of dropOrder) steps.push({ kind: 'dropTable', name });
   for (const name of rebuildOrder) steps.push({ kind: 'renameTable', from: NEW_PREFIX + name, to: name });
-
-  const expressionsOf = (indexName: string) =>
-    Object.entries(cur.internal?.indexes?.[indexName]?.columns ?? {})
-      .filter(([, v]) => v.isExpression)
-      .map(([k]) => k);
+  for (const s of spareIndexes) steps.push({ kind: 'dropIndex', name: s.index.name });
   for (const name of [...created, ...rebuildOrder]) {
     for (const index of Object.values(cur.tables[name]!.indexes)) {
       steps.push({ kind: 'createIndex', table: name, index, expressions: expressionsOf(index.name) });

@@ -73,6 +73,7 @@ function ensureTsx(projectRoot: string): void {
   if (tsxState?.key === key) return;
   tsxState?.unregister();
   tsxState = null;
+  preloadDrizzle(projectRoot);
 
   const tsx = localRequire('tsx/cjs/api') as TsxCjsApi;
   let unregister: () => void;
@@ -91,6 +92,21 @@ function ensureTsx(projectRoot: string): void {
     unregister = tsx.register();
   }
   tsxState = { key, unregister };
+}
+
+/**
+ * drizzle-orm ships compiled CommonJS, yet through tsx's hook every one of its files is resolved and
+ * loaded about three times slower (~150 ms per run measured). Loading it first with Node's own loader
+ * puts it in the shared require cache, where the schema's `require('drizzle-orm/…')` then finds it.
+ */
+function preloadDrizzle(projectRoot: string): void {
+  try {
+    const req = createRequire(path.join(projectRoot, 'package.json'));
+    req('drizzle-orm');
+    req('drizzle-orm/sqlite-core');
+  } catch {
+    // Not resolvable from the project root: the schema's own imports decide (and errors name them).
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@
  *
  * drizzle-kit is never imported here: the user's own drizzle-orm copy does all SQL rendering.
  */
+import { UserInputError } from '../config/errors.js';
 import type {
   Column as ColumnState,
   ForeignKey as ForeignKeyState,
@@ -33,7 +34,7 @@ export interface DrizzleModules {
 }
 
 /** A schema that drizzle-kit would reject, or would turn into a snapshot whose SQL SQLite rejects. */
-export class SchemaError extends Error {
+export class SchemaError extends UserInputError {
   constructor(message: string) {
     super(message);
     this.name = 'SchemaError';

@@ -214,6 +214,45 @@ export function formatSnapshot(s: Snapshot): string {
   return JSON.stringify(ordered, null, 2);
 }
 
+type Json = Record<string, unknown>;
+const pick = (o: Json, keys: string[]): Json => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+const mapValues = (o: unknown, f: (v: Json) => Json): Json =>
+  Object.fromEntries(Object.entries((o ?? {}) as Record<string, Json>).map(([k, v]) => [k, f(v)]));
+const kitColumn = (c: Json) =>
+  pick({ ...c, generated: c.generated && pick(c.generated as Json, ['type', 'as']) }, ['name', 'type', 'primaryKey', 'notNull', 'autoincrement', 'default', 'generated']);
+
+/**
+ * drizzle-kit's `--custom` snapshot: the previous snapshot as drizzle-kit's own (zod) reader returns
+ * it, so every object in its schema's key order, with `id, prevId` first and an empty `_meta`.
+ */
+export function formatCustomSnapshot(prev: Json, id: string, prevId: string): string {
+  const tables = mapValues(prev.tables, (t) => ({
+    name: t.name,
+    columns: mapValues(t.columns, kitColumn),
+    indexes: mapValues(t.indexes, (i) => pick(i, ['name', 'columns', 'where', 'isUnique'])),
+    foreignKeys: mapValues(t.foreignKeys, (f) => pick(f, ['name', 'tableFrom', 'columnsFrom', 'tableTo', 'columnsTo', 'onUpdate', 'onDelete'])),
+    compositePrimaryKeys: mapValues(t.compositePrimaryKeys, (k) => pick(k, ['columns', 'name'])),
+    uniqueConstraints: mapValues(t.uniqueConstraints, (u) => pick(u, ['name', 'columns'])),
+    checkConstraints: mapValues(t.checkConstraints, (c) => pick(c, ['name', 'value'])),
+  }));
+  const views = mapValues(prev.views, (v) => pick({ ...v, columns: mapValues(v.columns, kitColumn) }, ['name', 'columns', 'definition', 'isExisting']));
+  const snapshot = pick(
+    {
+      id,
+      prevId,
+      version: prev.version ?? '6',
+      dialect: prev.dialect ?? 'sqlite',
+      tables,
+      views,
+      enums: prev.enums ?? {},
+      _meta: { columns: {}, schemas: {}, tables: {} },
+      internal: prev.internal,
+    },
+    ['id', 'prevId', 'version', 'dialect', 'tables', 'views', 'enums', '_meta', 'internal'],
+  );
+  return JSON.stringify(snapshot, null, 2);
+}
+
 export function formatJournal(j: Journal): string {
   return JSON.stringify(
     {

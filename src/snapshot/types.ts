@@ -3,7 +3,9 @@
  * schemas for validating files read from a migrations folder. Field order in these types is the
  * order drizzle-kit writes; `writeSnapshot` relies on it for byte-identical output.
  */
-import { z } from 'zod';
+// zod's v3 API (shipped inside zod 4): it loads in ~15 ms where zod 4 classic takes ~100 ms, and
+// generate runs many times a day.
+import { z } from 'zod/v3';
 
 export const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 

@@ -4,7 +4,8 @@
  * in the CLI's key order), the journal grows by one well-formed entry, and the new file applies on a
  * D1-semantics database holding the rows seeded so far, without losing any. At the end the database
  * built migration by migration, and one built from the whole folder at once, must have the same
- * schema as drizzle-kit's fresh build of the last version, and generating again must find no change.
+ * schema as drizzle-kit's fresh build of the last version, and generating again must find no change,
+ * with drizzle-d1 and with the real drizzle-kit CLI.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { applyFolder, openD1Database } from '../../src/d1/apply.js';
 import { checkIntegrity } from '../../src/d1/inspect.js';
 import { TempProject } from '../support/project.js';
 import { freshBuildByDrizzleKit, kitJson, schemaOf } from '../support/scenario.js';
+import { drizzleKitCli } from '../cli/support.js';
 import { histories, versionOf } from './histories.js';
 
 const ZERO_ID = '00000000-0000-0000-0000-000000000000';
@@ -115,9 +117,14 @@ describe('schema histories', () => {
         expect(schemaOf(whole)).toEqual(fresh);
         expect(checkIntegrity(whole).ok).toBe(true);
 
-        // Nothing left to do.
+        // Nothing left to do, for drizzle-d1 and for the real drizzle-kit CLI reading our snapshots.
         const again = await project.generate();
         expect(again.migration).toBeNull();
+        const before = project.listTree();
+        const kit = await drizzleKitCli(project.dir, ['generate']);
+        expect(kit.exitCode, kit.stderr).toBe(0);
+        expect(kit.stdout, `drizzle-kit saw changes:\n${kit.stdout}`).toContain('No schema changes, nothing to migrate');
+        expect(project.listTree()).toEqual(before);
       } finally {
         db.close();
         project.dispose();

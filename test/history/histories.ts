@@ -1200,6 +1200,114 @@ export const docList = sqliteView('doc_list').as((qb) => qb.select({ id: docs.id
   ],
 };
 
+// ---------------------------------------------------------------------------------------------------
+// 19. a foreign key to a UNIQUE (non-key) column, and a view over a view
+// ---------------------------------------------------------------------------------------------------
+const skuCatalog = (skuCol: string, extraItem: string) => `
+export const items = sqliteTable('items', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  ${skuCol}
+  label: text('label').notNull(),${extraItem}
+});
+export const stock = sqliteTable('stock', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  itemSku: text('item_sku').notNull().references(() => items.sku, { onDelete: 'cascade', onUpdate: 'cascade' }),
+  warehouse: text('warehouse').notNull(),
+  qty: integer('qty').notNull().default(0),
+});
+export const stockedItems = sqliteView('stocked_items').as((qb) =>
+  qb.select({ sku: items.sku, label: items.label, qty: stock.qty }).from(items).innerJoin(stock, eq(stock.itemSku, items.sku)),
+);
+export const bigStock = sqliteView('big_stock', { sku: text('sku'), qty: integer('qty') }).as(
+  sql\`select sku, qty from stocked_items where qty > 10\`,
+);`;
+const uniqueReferences: History = {
+  name: 'foreign key to a unique column, view over a view',
+  versions: [
+    {
+      source: src(skuCatalog(`sku: text('sku').notNull().unique(),`, '')),
+      seed: `INSERT INTO items (id, sku, label) VALUES (1, 'A-1', 'Apple'), (2, 'B-2', 'Banana');
+INSERT INTO stock (item_sku, warehouse, qty) VALUES ('A-1', 'north', 5), ('A-1', 'south', 50), ('B-2', 'north', 20);`,
+      rows: { items: 2, stock: 3, stocked_items: 3, big_stock: 2 },
+    },
+    {
+      // items is rebuilt (label gets a default) while stock references its UNIQUE sku and two stacked views read it.
+      source: src(skuCatalog(`sku: text('sku').notNull().unique(),`, `
+  price: integer('price').notNull().default(sql\`(0)\`),`)),
+      rows: { items: 2, stock: 3, stocked_items: 3, big_stock: 2 },
+    },
+    {
+      source: src(skuCatalog(`sku: text('sku').notNull().unique(),`, `
+  price: integer('price').notNull().default(sql\`(0)\`),
+  discontinued: integer('discontinued', { mode: 'boolean' }).notNull().default(false),`).replace(`label: text('label').notNull(),`, `label: text('label'),`)),
+      rows: { items: 2, stock: 3, stocked_items: 3, big_stock: 2 },
+    },
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------------
+// 20. a REFERENCES column with a non-NULL default, dropping generated columns, dropping AUTOINCREMENT
+// ---------------------------------------------------------------------------------------------------
+const teams = `
+export const teams = sqliteTable('teams', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+});`;
+const awkwardAdds: History = {
+  name: 'awkward column additions and removals',
+  versions: [
+    {
+      source: src(`${teams}
+export const players = sqliteTable('players', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  first: text('first').notNull(),
+  last: text('last').notNull(),
+  full: text('full').generatedAlwaysAs(sql\`first || ' ' || last\`, { mode: 'virtual' }),
+  initials: text('initials').generatedAlwaysAs(sql\`substr(first, 1, 1) || substr(last, 1, 1)\`, { mode: 'stored' }),
+});`),
+      seed: `INSERT INTO teams VALUES (1, 'Default'), (2, 'Other');
+INSERT INTO players (first, last) VALUES ('Ada', 'Lovelace'), ('Alan', 'Turing'), ('Tmp', 'Tmp');
+DELETE FROM players WHERE first = 'Tmp';`,
+      rows: { teams: 2, players: 2 },
+    },
+    {
+      // SQLite refuses ALTER TABLE ADD of a REFERENCES column whose default is not NULL (foreign keys on).
+      source: src(`${teams}
+export const players = sqliteTable('players', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  first: text('first').notNull(),
+  last: text('last').notNull(),
+  full: text('full').generatedAlwaysAs(sql\`first || ' ' || last\`, { mode: 'virtual' }),
+  initials: text('initials').generatedAlwaysAs(sql\`substr(first, 1, 1) || substr(last, 1, 1)\`, { mode: 'stored' }),
+  teamId: integer('team_id').notNull().default(1).references(() => teams.id),
+});`),
+      rows: { players: 2 },
+      assert: { 'SELECT count(*) FROM players WHERE team_id = 1': 2 },
+    },
+    {
+      source: src(`${teams}
+export const players = sqliteTable('players', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  first: text('first').notNull(),
+  last: text('last').notNull(),
+  teamId: integer('team_id').notNull().default(1).references(() => teams.id),
+});`),
+      rows: { players: 2 },
+    },
+    {
+      source: src(`${teams}
+export const players = sqliteTable('players', {
+  id: integer('id').primaryKey(),
+  first: text('first').notNull(),
+  last: text('last').notNull(),
+  teamId: integer('team_id').notNull().default(1).references(() => teams.id),
+});`),
+      rows: { players: 2 },
+      assert: { "SELECT count(*) FROM sqlite_sequence WHERE name IN ('players', '__new_players')": 0 },
+    },
+  ],
+};
+
 export const histories: History[] = [
   usersPostsComments,
   orgsMembers,
@@ -1219,6 +1327,8 @@ export const histories: History[] = [
   tableDrops,
   counters,
   droppedColumns,
+  uniqueReferences,
+  awkwardAdds,
 ];
 
 export const versionOf = (v: string | Version): Version => (typeof v === 'string' ? { source: v } : v);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyFolder, openD1Database } from '../../src/d1/apply.js';
 import { checkIntegrity, dumpRows } from '../../src/d1/inspect.js';
+import type { Renames } from '../../src/diff/types.js';
 import { CORE, repoRoot, TempProject } from '../support/project.js';
 import { freshBuildByDrizzleKit, runScenario, schemaOf } from '../support/scenario.js';
 
@@ -156,12 +157,12 @@ describe('renames combined with other changes keep every row (D1 rules)', () => 
   const usersV1 = "{ id: integer('id').primaryKey(), name: text('name').notNull(), age: integer('age') }";
   const seedBlog = `INSERT INTO users VALUES (1, 'ada', 36), (2, 'bob', NULL); INSERT INTO posts VALUES (1, 1, 'p'), (2, 2, NULL); INSERT INTO comments VALUES (1, 1), (2, 2), (3, 1);`;
 
-  const cases = [
+  const cases: { name: string; after: string; renames: Renames; rebuilt: string[] }[] = [
     {
       name: 'table rename and column rename in the same migration',
       after: blog("{ id: integer('id').primaryKey(), fullName: text('full_name').notNull(), age: integer('age') }", 'accounts'),
       renames: { tables: { users: 'accounts' }, columns: { accounts: { name: 'full_name' } } },
-      rebuilt: [] as string[],
+      rebuilt: [],
     },
     {
       name: 'rename and type change in one table',
@@ -173,7 +174,7 @@ describe('renames combined with other changes keep every row (D1 rules)', () => 
       name: 'rename of a parent table referenced by CASCADE children',
       after: blog(usersV1, 'members'),
       renames: { tables: { users: 'members' }, columns: {} },
-      rebuilt: [] as string[],
+      rebuilt: [],
     },
   ];
   for (const c of cases) {

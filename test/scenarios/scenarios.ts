@@ -429,4 +429,39 @@ INSERT INTO post_tags VALUES (1, 1), (1, 2), (2, 2), (2, 3);`,
     seed: blogSeed,
     rebuilt: [],
   },
+  {
+    name: 'child referencing a UNIQUE column of a rebuilt parent',
+    before:
+      CORE +
+      `export const items = sqliteTable('items', { id: integer('id').primaryKey(), sku: text('sku').notNull().unique(), price: integer('price') });\n` +
+      `export const stock = sqliteTable('stock', { id: integer('id').primaryKey(), sku: text('sku').notNull().references(() => items.sku, { onDelete: 'cascade' }), qty: integer('qty') });\n`,
+    after:
+      CORE +
+      `export const items = sqliteTable('items', { id: integer('id').primaryKey(), sku: text('sku').notNull().unique(), price: real('price') });\n` +
+      `export const stock = sqliteTable('stock', { id: integer('id').primaryKey(), sku: text('sku').notNull().references(() => items.sku, { onDelete: 'cascade' }), qty: integer('qty') });\n`,
+    seed: `INSERT INTO items VALUES (1, 'A-1', 5), (2, 'B-2', NULL); INSERT INTO stock VALUES (1, 'A-1', 3), (2, 'B-2', 0), (3, 'A-1', 9);`,
+    rebuilt: ['items'],
+    moved: ['stock'],
+    loose: ['items.price'],
+    kitBreaks: true,
+  },
+  {
+    name: 'views over views are recreated in dependency order',
+    before:
+      CORE +
+      `export const items = sqliteTable('items', { id: integer('id').primaryKey(), qty: integer('qty') });\n` +
+      `export const aStocked = sqliteView('a_stocked', { id: integer('id'), qty: integer('qty') }).as(sql\`select id, qty from z_positive where qty > 10\`);\n` +
+      `export const zPositive = sqliteView('z_positive', { id: integer('id'), qty: integer('qty') }).as(sql\`select id, qty from items where qty > 0\`);\n`,
+    after:
+      CORE +
+      `export const items = sqliteTable('items', { id: integer('id').primaryKey(), qty: integer('qty').notNull().default(0) });\n` +
+      `export const aStocked = sqliteView('a_stocked', { id: integer('id'), qty: integer('qty') }).as(sql\`select id, qty from z_positive where qty > 10\`);\n` +
+      `export const zPositive = sqliteView('z_positive', { id: integer('id'), qty: integer('qty') }).as(sql\`select id, qty from items where qty > 0\`);\n`,
+    seed: `INSERT INTO items VALUES (1, 20), (2, 5), (3, 11);`,
+    rebuilt: ['items'],
+    verify: (db) => {
+      const ids = db.prepare('SELECT id FROM a_stocked ORDER BY id').pluck().all();
+      if (JSON.stringify(ids) !== '[1,3]') throw new Error(JSON.stringify(ids));
+    },
+  },
 ];
