@@ -1,0 +1,119 @@
+/**
+ * Real migration histories of public Drizzle + D1 projects (../shared/corpus/real). For each
+ * migration, drizzle-d1 plans the same change from the same two snapshots (renames taken from the
+ * snapshot's `_meta`, as the user answered them for drizzle-kit) and applies it D1's way to a database
+ * holding rows in every table. drizzle-kit's own files are replayed the same way for comparison.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyMigration, openD1Database } from '../../src/d1/apply.js';
+import { checkIntegrity, dumpRows } from '../../src/d1/inspect.js';
+import { diffSchemas } from '../../src/diff/diff.js';
+import type { Renames } from '../../src/diff/types.js';
+import { planMigration } from '../../src/plan/plan.js';
+import { readMigrationsFolder, stateOf } from '../../src/snapshot/io.js';
+import type { SchemaState, Snapshot } from '../../src/snapshot/types.js';
+import { renderMigration } from '../../src/sql/render.js';
+import { repoRoot } from '../support/project.js';
+import { seedFromSnapshot } from '../support/seed.js';
+import { structureOf } from '../support/structure.js';
+import { describeSchema } from '../../src/d1/inspect.js';
+
+const corpus = join(repoRoot, '../shared/corpus/real');
+const projects = existsSync(corpus) ? readdirSync(corpus).filter((d) => existsSync(join(corpus, d, 'meta/_journal.json'))) : [];
+
+const unquote = (s: string) => s.replace(/^"|"$/g, '');
+/** drizzle-kit's `_meta` as renames: `"t"."old"` → `"t"."new"`. */
+function renamesOf(s: Snapshot): Renames {
+  const tables = Object.fromEntries(Object.entries(s._meta.tables).map(([f, t]) => [unquote(f), unquote(t)]));
+  const columns: Renames['columns'] = {};
+  for (const [from, to] of Object.entries(s._meta.columns)) {
+    const [table, col] = from.split('"."').map(unquote) as [string, string];
+    const [, newCol] = to.split('"."').map(unquote) as [string, string];
+    (columns[tables[table] ?? table] ??= {})[col] = newCol;
+  }
+  return { tables, columns };
+}
+
+const plannedSql = (prev: SchemaState, cur: SchemaState, renames: Renames) =>
+  renderMigration(planMigration(prev, cur, diffSchemas(prev, cur, renames).changes), true);
+
+/** Row counts per table (current names) and values of the columns both versions share. */
+function kept(before: Record<string, Record<string, unknown>[]>, after: Record<string, Record<string, unknown>[]>, renames: Renames) {
+  const lost: string[] = [];
+  for (const [table, rows] of Object.entries(before)) {
+    const cur = renames.tables[table] ?? table;
+    const now = after[cur];
+    if (!now) continue;
+    if (now.length !== rows.length) {
+      lost.push(`${table}: ${rows.length} → ${now.length} rows`);
+      continue;
+    }
+    const map = renames.columns[cur] ?? {};
+    rows.forEach((r, i) => {
+      for (const [c, v] of Object.entries(r)) {
+        const nc = map[c] ?? c;
+        if (nc in now[i]! && JSON.stringify(now[i]![nc]) !== JSON.stringify(v) && v !== null) lost.push(`${table}.${c} row ${i}: ${JSON.stringify(v)} → ${JSON.stringify(now[i]![nc])}`);
+        if (nc in now[i]! && v === null && now[i]![nc] !== null && !(map[c] || c in now[i]!)) lost.push(`${table}.${c}`);
+      }
+    });
+  }
+  return lost;
+}
+
+describe.skipIf(!projects.length)('real public histories', () => {
+  for (const name of projects) {
+    const dir = join(corpus, name);
+    const folder = readMigrationsFolder(dir);
+    const sqlOf = (i: number) => readFileSync(join(dir, `${folder.journal.entries[i]!.tag}.sql`), 'utf8');
+
+    it(`${name}: every migration re-planned by drizzle-d1 keeps every row and reaches the same schema`, () => {
+      const db = openD1Database();
+      applyMigration(db, sqlOf(0), 'first');
+      const counts = seedFromSnapshot(db, stateOf(folder.snapshots[0]!.snapshot));
+      expect(Object.values(counts).every((n) => n > 0)).toBe(true);
+      for (let i = 1; i < folder.snapshots.length; i++) {
+        const prev = stateOf(folder.snapshots[i - 1]!.snapshot);
+        const cur = folder.snapshots[i]!.snapshot;
+        const renames = renamesOf(cur);
+        const sql = plannedSql(prev, stateOf(cur), renames);
+        expect(sql).not.toMatch(/(?<!defer_)foreign_keys\s*=\s*off|\bBEGIN\b|\bCOMMIT\b|\bSAVEPOINT\b/i);
+        const before = dumpRows(db);
+        applyMigration(db, sql, `${i}`);
+        expect(kept(before, dumpRows(db), renames)).toEqual([]);
+        expect(checkIntegrity(db).ok).toBe(true);
+      }
+      const fresh = openD1Database();
+      applyMigration(fresh, plannedSql(stateOf(null), stateOf(folder.latest), { tables: {}, columns: {} }), 'fresh');
+      expect(structureOf(describeSchema(db))).toEqual(structureOf(describeSchema(fresh)));
+      // Nothing left to do: the re-planned history ends exactly at the last snapshot.
+      const last = stateOf(folder.latest);
+      expect(diffSchemas(last, last, { tables: {}, columns: {} }).changes).toEqual([]);
+    });
+
+    it(`${name}: drizzle-kit's own files, replayed the same way`, () => {
+      const db = openD1Database();
+      applyMigration(db, sqlOf(0), 'first');
+      seedFromSnapshot(db, stateOf(folder.snapshots[0]!.snapshot));
+      const lost: string[] = [];
+      for (let i = 1; i < folder.journal.entries.length; i++) {
+        const before = dumpRows(db);
+        try {
+          applyMigration(db, sqlOf(i), folder.journal.entries[i]!.tag);
+        } catch (e) {
+          lost.push(`${folder.journal.entries[i]!.tag} failed: ${(e as Error).message.split('\n')[0]}`);
+          break;
+        }
+        lost.push(...kept(before, dumpRows(db), renamesOf(folder.snapshots[i]!.snapshot)));
+      }
+      // cloudflog's 0001 rebuilds `user` and `post` and loses two column renames (drizzle-kit bug):
+      // its copy then names `"created_at"`, which D1 reads as a string literal (it accepts double-quoted
+      // strings) and better-sqlite3 rejects. Either way the data does not survive: here the file fails;
+      // on D1 it writes 'created_at' into every row and the drops empty post, comment and session.
+      if (name === 'cloudflog') expect(lost.join('\n')).toMatch(/no such column: "created_at"|post: 3 → 0 rows/);
+      // cloudflare-authjs-sample rebuilds a table nothing references: no false alarm, nothing lost.
+      if (name === 'cloudflare-authjs-sample') expect(lost).toEqual([]);
+    });
+  }
+});
