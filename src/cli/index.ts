@@ -43,7 +43,7 @@ export function planReport(plan: Plan | null) {
   };
 }
 
-function printSummary(result: GenerateResult, out: (s: string) => void) {
+function printSummary(result: GenerateResult, out: (s: string) => void, dryRun = false) {
   const m = result.migration!;
   const plan = m.plan;
   if (plan) {
@@ -59,6 +59,11 @@ function printSummary(result: GenerateResult, out: (s: string) => void) {
     if (plan.rebuilds.length) {
       out(`  rows rewritten: ${plan.rebuilds.map((r) => `rows(${r.table})`).join(' + ')} (each row copied once)`);
     }
+  }
+  if (dryRun) {
+    out(`\n${m.sql}\n`);
+    out(`(dry run: ${displayPath(result.config, m.sqlPath)} was not written)`);
+    return;
   }
   out(`[✓] Your SQL migration file ➜ ${displayPath(result.config, m.sqlPath)} 🚀`);
 }
@@ -129,7 +134,7 @@ async function runGenerate(opts: CliOptions): Promise<number> {
     } else if (!result.migration) {
       console.log('No schema changes, nothing to migrate 😴');
     } else {
-      printSummary(result, (s) => console.log(s));
+      printSummary(result, (s) => console.log(s), opts.dryRun);
     }
     return 0;
   } catch (e) {

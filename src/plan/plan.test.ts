@@ -104,3 +104,13 @@ describe('parentsFirst', () => {
     expect(parentsFirst(['c', 'b', 'a', 'x', 'y'], (n) => refs[n]!)).toEqual(['a', 'b', 'c', 'y', 'x']);
   });
 });
+
+describe('renames', () => {
+  it('swaps two columns through a spare name', () => {
+    const prev = state(table('t', [pk(), col('a', 'integer'), col('b', 'text')]));
+    const cur = state(table('t', [pk(), col('b', 'integer'), col('a', 'text')]));
+    const p = plan(prev, cur, { tables: {}, columns: { t: { a: 'b', b: 'a' } } });
+    expect(p.steps.filter((s) => s.kind === 'renameColumn').map((s) => (s.kind === 'renameColumn' ? `${s.from}>${s.to}` : ''))).toEqual(['a>__rename_a', 'b>a', '__rename_a>b']);
+    expect(p.rebuilds).toEqual([]);
+  });
+});

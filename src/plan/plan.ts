@@ -277,7 +277,10 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   if (needsFrame) steps.push({ kind: 'deferForeignKeys', on: true });
   for (const name of droppedViews) steps.push({ kind: 'dropView', name });
   for (const r of orderRenames(renamedTables)) steps.push({ kind: 'renameTable', ...r });
-  for (const r of columnRenames) steps.push({ kind: 'renameColumn', table: r.table, from: r.from, to: r.to });
+  for (const table of new Set(columnRenames.map((r) => r.table))) {
+    const renames = columnRenames.filter((r) => r.table === table);
+    for (const r of orderRenames(renames)) steps.push({ kind: 'renameColumn', table, from: r.from, to: r.to });
+  }
   for (const c of changes) {
     if (c.kind === 'dropIndex' && !rebuildSet.has(c.table) && !droppedSet.has(c.table)) {
       steps.push({ kind: 'dropIndex', name: c.index.name });
@@ -370,7 +373,7 @@ function uniqueName(base: string, prev: SchemaState, cur: SchemaState): string {
   return name;
 }
 
-/** Table renames in an order where no target name is still taken; a swap goes through a spare name. */
+/** Renames in an order where no target name is still taken; a swap goes through a spare name. */
 function orderRenames(renames: { from: string; to: string }[]): { from: string; to: string }[] {
   const pending = [...renames];
   const out: { from: string; to: string }[] = [];
