@@ -2,24 +2,14 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { projectWith, removeProjects } from '../../test/support/files.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig, UserInputError, type GenerateFlags } from './index.js';
 
-const NODE_MODULES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules');
-const created: string[] = [];
+const project = (files: Record<string, string>, options: { nodeModules?: boolean } = {}) =>
+  projectWith(files, { ...options, prefix: 'drizzle-d1-config-' });
 
-/** A throw-away project under the OS temp dir, with this repo's node_modules linked in. */
-function project(files: Record<string, string>, { nodeModules = true } = {}): string {
-  const dir = mkdtempSync(path.join(realpathSync(tmpdir()), 'drizzle-d1-config-'));
-  created.push(dir);
-  if (nodeModules) symlinkSync(NODE_MODULES, path.join(dir, 'node_modules'), 'dir');
-  for (const [rel, content] of Object.entries(files)) {
-    const file = path.join(dir, rel);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, content);
-  }
-  return dir;
-}
+
 
 async function failure(flags: GenerateFlags, cwd: string): Promise<UserInputError> {
   try {
@@ -41,9 +31,7 @@ const envKeys: string[] = [];
 afterEach(() => {
   for (const key of envKeys.splice(0)) delete process.env[key];
 });
-afterAll(() => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeProjects);
 
 describe('config file lookup and loading', () => {
   it('loads drizzle.config.ts with defineConfig, .env values and defaults', async () => {

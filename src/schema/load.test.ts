@@ -3,24 +3,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { projectWith, removeProjects } from '../../test/support/files.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserInputError } from '../config/errors.js';
 import { loadConfigModule, loadSchemaModules, schemaFiles } from './load.js';
 
-const NODE_MODULES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules');
-const created: string[] = [];
-
-function project(files: Record<string, string>, { nodeModules = true } = {}): string {
-  const dir = mkdtempSync(path.join(realpathSync(tmpdir()), 'drizzle-d1-load-'));
-  created.push(dir);
-  if (nodeModules) symlinkSync(NODE_MODULES, path.join(dir, 'node_modules'), 'dir');
-  for (const [rel, content] of Object.entries(files)) {
-    const file = path.join(dir, rel);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, content);
-  }
-  return dir;
-}
+const project = (files: Record<string, string>, options: { nodeModules?: boolean } = {}) =>
+  projectWith(files, { ...options, prefix: 'drizzle-d1-load-' });
 
 function userError(fn: () => unknown): UserInputError {
   try {
@@ -44,9 +33,7 @@ async function asyncUserError(promise: Promise<unknown>): Promise<UserInputError
   throw new Error('expected a UserInputError');
 }
 
-afterAll(() => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeProjects);
 
 const table = (name: string) => `import { sqliteTable, integer, text } from 'drizzle-orm/sqlite-core';
 export const ${name} = sqliteTable('${name}', { id: integer('id').primaryKey(), label: text('label') });
@@ -139,6 +126,7 @@ describe('loadSchemaModules', () => {
       'src/db/users.ts': table('users'),
       'src/db/posts.ts': `import { sqliteTable, integer } from 'drizzle-orm/sqlite-core';
 import { users } from '@db/users';
+
 export const posts = sqliteTable('posts', { id: integer('id').primaryKey(), author: integer('author').references(() => users.id) });
 export { users };
 `,
