@@ -1,7 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { projectWith, removeProjects } from '../../test/support/files.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig, UserInputError, type GenerateFlags } from './index.js';

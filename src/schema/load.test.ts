@@ -1,8 +1,5 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { projectWith, removeProjects } from '../../test/support/files.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserInputError } from '../config/errors.js';

@@ -25,7 +25,7 @@ import {
 } from 'drizzle-orm/sqlite-core';
 import { generateSQLiteDrizzleJson } from 'drizzle-kit/api';
 import { describe, expect, it } from 'vitest';
-import { collectEntities, serializeSchema, SchemaError, type Casing, type DrizzleModules } from './serialize.js';
+import { collectEntities, serializeSchema, type Casing, type DrizzleModules } from './serialize.js';
 
 const M: DrizzleModules = { orm, sqliteCore };
 
