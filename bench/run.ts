@@ -56,6 +56,10 @@ const BASE_ROWS = 1_000;
 const BIG_CHILD = 24;
 
 const base = mkdtempSync(join(os.tmpdir(), 'drizzle-d1-bench-'));
+// The temp folder goes away however the run ends (unless --keep).
+process.on('exit', () => {
+  if (!flag('--keep')) rmSync(base, { recursive: true, force: true });
+});
 /**
  * The drizzle-d1 under test: by default compiled from src/ into the temp folder (bin/ copied next to it),
  * so the run neither touches the repository's dist/ nor sees a concurrent rebuild of it. --no-build: the
@@ -328,23 +332,48 @@ import { join } from 'node:path';
 const [what, arg] = process.argv.slice(2);
 const repoRequire = createRequire(${JSON.stringify(join(repo, 'package.json'))});
 const projectRequire = createRequire(join(process.cwd(), 'package.json'));
+const orm = () => { projectRequire('drizzle-orm'); projectRequire('drizzle-orm/sqlite-core'); };
+const tsx = () => repoRequire('tsx/cjs/api').register();
+if (what === 'schema') { orm(); tsx(); }
 const t0 = performance.now();
 if (what === 'import') await import(arg);
-if (what === 'orm') { projectRequire('drizzle-orm'); projectRequire('drizzle-orm/sqlite-core'); }
-if (what === 'tsx') repoRequire('tsx/cjs/api').register();
-if (what === 'schema') { repoRequire('tsx/cjs/api').register(); projectRequire(join(process.cwd(), 'src/schema.ts')); }
+if (what === 'orm') orm();
+if (what === 'tsx') tsx();
+if (what === 'tsx-orm') { tsx(); orm(); }
+if (what === 'schema') projectRequire(join(process.cwd(), 'src/schema.ts'));
 process.stdout.write(String(performance.now() - t0));
 `,
 );
+/** drizzle-d1's static ESM import graph from dist/cli/index.js: its own module count and the packages it loads. */
+const d1Graph = (() => {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^(?:import|export) [^;]*?from '([^']+)';|^import '([^']+)';/gm)) {
+      const spec = (m[1] ?? m[2])!;
+      if (spec.startsWith('.')) visit(resolve(dirname(file), spec));
+      else if (!spec.startsWith('node:')) packages.add(spec);
+    }
+  };
+  visit(join(d1Root, 'dist', 'cli', 'index.js'));
+  return { modules: seen.size, packages: [...packages].sort() };
+})();
 const probes: { label: string; args: string[]; cwd: string }[] = [
   { label: 'bare `node -e ""` process (spawn to exit)', args: [], cwd: same5 },
-  { label: "import drizzle-d1's module graph (dist/cli/index.js: commander, zod, …)", args: ['import', pathToFileURL(join(d1Root, 'dist/cli/index.js')).href], cwd: same5 },
-  { label: '… of which `zod` alone', args: ['import', import.meta.resolve('zod')], cwd: same5 },
-  { label: '… of which `commander` alone', args: ['import', import.meta.resolve('commander')], cwd: same5 },
-  { label: "tsx's CommonJS hook: require('tsx/cjs/api').register()", args: ['tsx'], cwd: same5 },
-  { label: "require('drizzle-orm') + 'drizzle-orm/sqlite-core' (no tsx)", args: ['orm'], cwd: same5 },
-  { label: `tsx register + require the ${SMALL_TABLES}-table schema (drizzle-orm included)`, args: ['schema'], cwd: same5 },
-  { label: `tsx register + require the ${TABLES}-table schema (drizzle-orm included)`, args: ['schema'], cwd: same300 },
+  {
+    label: `import drizzle-d1's static module graph (${d1Graph.modules} files of dist/ from cli/index.js, and ${d1Graph.packages.map((d) => `\`${d}\``).join(', ')})`,
+    args: ['import', pathToFileURL(join(d1Root, 'dist/cli/index.js')).href],
+    cwd: same5,
+  },
+  ...d1Graph.packages.map((d) => ({ label: `… \`${d}\` alone`, args: ['import', import.meta.resolve(d)], cwd: same5 })),
+  { label: "require('drizzle-orm') + 'drizzle-orm/sqlite-core', no tsx hook yet", args: ['orm'], cwd: same5 },
+  { label: '… the same two requires after the tsx hook is registered', args: ['tsx-orm'], cwd: same5 },
+  { label: "register tsx's CommonJS hook (require('tsx/cjs/api').register())", args: ['tsx'], cwd: same5 },
+  { label: `require the ${SMALL_TABLES}-table schema through tsx (drizzle-orm already loaded)`, args: ['schema'], cwd: same5 },
+  { label: `require the ${TABLES}-table schema through tsx (drizzle-orm already loaded)`, args: ['schema'], cwd: same300 },
 ];
 const probeResults: { label: string; ms: number }[] = [];
 for (const p of probes) {
@@ -361,6 +390,7 @@ for (const p of probes) {
 
 /** drizzle-d1's pipeline functions (dist/), innermost on the stack wins: the stage a sample is charged to. */
 const STAGES: Record<string, string> = {
+  preloadDrizzle: 'preload drizzle-orm (before the tsx hook)',
   ensureTsx: 'register the tsx require hook',
   loadConfigModule: 'require drizzle.config.ts',
   resolveConfig: 'resolve config (rest)',
@@ -373,7 +403,7 @@ const STAGES: Record<string, string> = {
   planMigration: 'plan',
   renderMigration: 'render SQL',
   writeMigration: 'format + write files',
-  main: 'CLI (commander, output)',
+  main: 'CLI and generate() glue (commander, output)',
 };
 
 /**
@@ -425,7 +455,7 @@ function analyseProfile(file: string): { owners: Map<string, number>; stages: Ma
   return { owners, stages };
 }
 const profiles: { c: Case; tool: Tool; buckets: Map<string, number>; stages: Map<string, Map<string, number>> }[] = [];
-for (const c of [cases[0]!, cases[3]!]) {
+for (const c of [cases[0]!, cases[1]!, cases[3]!]) {
   for (const tool of TOOLS) {
     const dir = join(base, 'prof', `${c.id}-${tool}`);
     mkdirSync(dir, { recursive: true });
@@ -870,5 +900,4 @@ if (!flag('--no-readme')) {
   writeFileSync(join(repo, 'bench', 'README.md'), report);
   log('wrote bench/README.md');
 }
-if (!flag('--keep')) rmSync(base, { recursive: true, force: true });
-else log(`kept ${base}`);
+if (flag('--keep')) log(`kept ${base}`);

@@ -9,15 +9,13 @@ import { resolveConfig, type GenerateFlags, type ResolvedConfig } from './config
 import { UserInputError } from './config/errors.js';
 import { diffSchemas, findAmbiguities } from './diff/diff.js';
 import type { Ambiguity, Renames } from './diff/types.js';
-import { planMigration } from './plan/plan.js';
 import type { Plan, PlanOptions } from './plan/types.js';
 import { loadSchemaModules, schemaFiles } from './schema/load.js';
 import { collectEntities, SchemaError, serializeSchema } from './schema/serialize.js';
 import { formatCustomSnapshot, formatJournal, formatSnapshot, readMigrationsFolder, stateOf, previousId, journalPath, tagPrefix } from './snapshot/io.js';
 import type { Journal, SchemaState, Snapshot } from './snapshot/types.js';
-import { renderMigration } from './sql/render.js';
-import { writeFilesAtomically, type OutputFile } from './write/files.js';
-import { migrationTag, type Prefix } from './write/names.js';
+import type { OutputFile } from './write/files.js';
+import type { Prefix } from './write/names.js';
 
 /** Answers an ambiguity with renames (previous → current name); names left out are created/dropped. */
 export type RenameResolver = (ambiguity: Ambiguity) => Promise<Record<string, string>>;
@@ -122,6 +120,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const diff = diffSchemas(prev, cur, renames);
   if (!diff.changes.length) return { config, migration: null };
 
+  // The everyday run ends above ("no changes"): load the planner and writers only when needed.
+  const [{ planMigration }, { renderMigration }] = await Promise.all([import('./plan/plan.js'), import('./sql/render.js')]);
   const plan = planMigration(prev, cur, diff.changes, options);
   const sql = renderMigration(plan, config.breakpoints);
   const snapshot: Snapshot = {
@@ -144,7 +144,7 @@ function rawLatestSnapshot(config: ResolvedConfig): Record<string, unknown> {
   return last ? (JSON.parse(readFileSync(join(config.out, 'meta', last.file), 'utf8')) as Record<string, unknown>) : {};
 }
 
-function writeMigration(
+async function writeMigration(
   options: GenerateOptions,
   config: ResolvedConfig,
   journal: Journal,
@@ -152,7 +152,8 @@ function writeMigration(
   sql: string,
   snapshot: { text: string; id: string },
   plan: Plan | null,
-): GenerateResult {
+): Promise<GenerateResult> {
+  const [{ writeFilesAtomically }, { migrationTag }] = await Promise.all([import('./write/files.js'), import('./write/names.js')]);
   const tag = migrationTag(config.prefix as Prefix, journal, now, options.flags.name);
   const last = journal.entries.at(-1);
   // drizzle-orm's migrators apply entries whose `when` is newer than the last applied one.

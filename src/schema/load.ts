@@ -9,7 +9,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { globSync, isDynamicPattern } from 'tinyglobby';
 import { UserInputError } from '../config/errors.js';
 
 export interface DrizzleModules {
@@ -224,7 +223,11 @@ const collator = new Intl.Collator('en');
 
 /** glob 8.1's `glob.sync(pattern)`: matches (files and directories), sorted with `localeCompare(_, 'en')`. */
 function globLikeGlob8(pattern: string, projectRoot: string): string[] {
-  if (!isDynamicPattern(pattern)) {
+  // Most configs name one file: only a pattern with glob syntax pays for loading the glob library.
+  const { globSync, isDynamicPattern } = /[*?[\]{}()!+@]/.test(pattern)
+    ? (localRequire('tinyglobby') as typeof import('tinyglobby'))
+    : { globSync: null, isDynamicPattern: () => false };
+  if (!isDynamicPattern(pattern) || !globSync) {
     const abs = path.resolve(projectRoot, pattern);
     return existsSync(abs) ? [abs] : [];
   }
