@@ -12,7 +12,7 @@ import type { Ambiguity, Renames } from './diff/types.js';
 import type { Plan, PlanOptions } from './plan/types.js';
 import { loadSchemaModules, schemaFiles } from './schema/load.js';
 import { collectEntities, SchemaError, serializeSchema } from './schema/serialize.js';
-import { formatCustomSnapshot, formatJournal, formatSnapshot, readMigrationsFolder, stateOf, previousId, journalPath, tagPrefix } from './snapshot/io.js';
+import { formatCustomSnapshot, formatJournal, formatSnapshot, readMigrationsFolder, type MigrationsFolder, stateOf, previousId, journalPath, tagPrefix } from './snapshot/io.js';
 import type { Journal, SchemaState, Snapshot } from './snapshot/types.js';
 import type { OutputFile } from './write/files.js';
 import type { Prefix } from './write/names.js';
@@ -110,7 +110,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
   if (options.flags.custom) {
     const id = randomUUID();
-    const text = formatCustomSnapshot(rawLatestSnapshot(config), id, previousId(prevSnapshot));
+    const text = formatCustomSnapshot(rawLatestSnapshot(folder), id, previousId(prevSnapshot));
     return writeMigration(options, config, folder.journal, now, CUSTOM_SQL, { text, id }, null);
   }
 
@@ -139,9 +139,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 }
 
 /** The raw previous snapshot file, re-read so that keys we do not model survive as drizzle-kit keeps them. */
-function rawLatestSnapshot(config: ResolvedConfig): Record<string, unknown> {
-  const last = readMigrationsFolder(config.out).snapshots.at(-1);
-  return last ? (JSON.parse(readFileSync(join(config.out, 'meta', last.file), 'utf8')) as Record<string, unknown>) : {};
+function rawLatestSnapshot(folder: MigrationsFolder): Record<string, unknown> {
+  const last = folder.snapshots.at(-1);
+  return last ? (JSON.parse(readFileSync(join(folder.dir, 'meta', last.file), 'utf8')) as Record<string, unknown>) : {};
 }
 
 async function writeMigration(

@@ -4,7 +4,8 @@
  * can ask (nothing written).
  */
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { createRequire } from 'node:module';
+import type * as Commander from 'commander';
 import { UserInputError } from '../config/errors.js';
 import type { GenerateFlags } from '../config/index.js';
 import { hintsToRenames, parseHints, parseRenameFlag, suggestedHints, type Hint } from '../diff/hints.js';
@@ -21,6 +22,9 @@ interface CliOptions extends GenerateFlags {
   backfill?: string[];
   dryRun?: boolean;
 }
+
+// commander is CommonJS: require() skips the ES-module wrapper Node would build around it (~5 ms).
+const { Command, Option } = createRequire(import.meta.url)('commander') as typeof Commander;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -159,7 +163,7 @@ async function renamesFromHints(hints: Hint[], flags: GenerateFlags, cwd: string
   return hintsToRenames(hints, prev, await loadSchemaState(config));
 }
 
-export function program(): Command {
+export function program(): Commander.Command {
   const cmd = new Command('drizzle-d1')
     .description('D1-safe migrations for Drizzle: a drop-in replacement for `drizzle-kit generate`')
     .version('0.1.0');

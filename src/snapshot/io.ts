@@ -19,9 +19,9 @@ export interface MigrationsFolder {
   /** Absolute path of `out`. */
   dir: string;
   journal: Journal;
-  /** Snapshots in drizzle-kit's order (file names sorted); the last one is the previous state. */
-  snapshots: { file: string; snapshot: Snapshot }[];
-  /** The latest snapshot, or null for a fresh project. */
+  /** Snapshot files in drizzle-kit's order (names sorted) with their ids; the last one is the previous state. */
+  snapshots: { file: string; id: string; prevId: string }[];
+  /** The latest snapshot, validated in full, or null for a fresh project. */
   latest: Snapshot | null;
 }
 
@@ -53,8 +53,12 @@ function zodProblem(issues: { path: PropertyKey[]; message: string }[]): string 
   return `${where}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`;
 }
 
-/** Reads and validates one snapshot file (drizzle-kit SQLite snapshot version 6). */
-export function readSnapshotFile(path: string): Snapshot {
+/**
+ * Reads one snapshot file (drizzle-kit SQLite snapshot version 6). Only the latest snapshot is the
+ * previous state and is validated in full; older ones are checked for their version, dialect and ids
+ * (what the collision check needs), which keeps long histories fast.
+ */
+export function readSnapshotFile(path: string, full = true): Snapshot {
   const raw = parseJsonFile(path, 'snapshot of the schema after that migration');
   const version = (raw as { version?: unknown })?.version;
   const dialect = (raw as { dialect?: unknown })?.dialect;
@@ -79,6 +83,10 @@ export function readSnapshotFile(path: string): Snapshot {
         `If this folder was written by drizzle-kit 1.0, keep using drizzle-kit 1.0 for it; otherwise restore the file from version control.`,
       path,
     );
+  }
+  if (!full) {
+    const { id, prevId } = raw as { id?: unknown; prevId?: unknown };
+    if (typeof id === 'string' && typeof prevId === 'string') return raw as Snapshot;
   }
   const parsed = snapshotSchema.safeParse(raw);
   if (!parsed.success) {
@@ -155,7 +163,11 @@ export function readMigrationsFolder(out: string): MigrationsFolder {
     );
   }
 
-  const snapshots = snapshotFiles.map((file) => ({ file, snapshot: readSnapshotFile(join(metaDir, file)) }));
+  const read = snapshotFiles.map((file, i) => ({
+    file,
+    snapshot: readSnapshotFile(join(metaDir, file), i === snapshotFiles.length - 1),
+  }));
+  const snapshots = read.map(({ file, snapshot }) => ({ file, id: snapshot.id, prevId: snapshot.prevId }));
 
   for (const entry of journal.entries) {
     const sqlPath = join(out, `${entry.tag}.sql`);
@@ -177,7 +189,8 @@ export function readMigrationsFolder(out: string): MigrationsFolder {
   }
 
   const byPrev = new Map<string, string>();
-  for (const { file, snapshot } of snapshots) {
+  for (const snapshot of snapshots) {
+    const { file } = snapshot;
     const other = byPrev.get(snapshot.prevId);
     if (other) {
       throw new UserInputError(
@@ -190,7 +203,7 @@ export function readMigrationsFolder(out: string): MigrationsFolder {
     byPrev.set(snapshot.prevId, file);
   }
 
-  return { dir: out, journal, snapshots, latest: snapshots.at(-1)?.snapshot ?? null };
+  return { dir: out, journal, snapshots, latest: read.at(-1)?.snapshot ?? null };
 }
 
 export const stateOf = (s: Snapshot | null): SchemaState =>

@@ -12,7 +12,7 @@ import { checkIntegrity, dumpRows } from '../../src/d1/inspect.js';
 import { diffSchemas } from '../../src/diff/diff.js';
 import type { Renames } from '../../src/diff/types.js';
 import { planMigration } from '../../src/plan/plan.js';
-import { readMigrationsFolder, stateOf } from '../../src/snapshot/io.js';
+import { readMigrationsFolder, readSnapshotFile, stateOf } from '../../src/snapshot/io.js';
 import type { SchemaState, Snapshot } from '../../src/snapshot/types.js';
 import { renderMigration } from '../../src/sql/render.js';
 import { repoRoot } from '../support/project.js';
@@ -66,16 +66,17 @@ describe.skipIf(!projects.length)('real public histories', () => {
   for (const name of projects) {
     const dir = join(corpus, name);
     const folder = readMigrationsFolder(dir);
+    const snapshotAt = (i: number) => readSnapshotFile(join(dir, 'meta', folder.snapshots[i]!.file));
     const sqlOf = (i: number) => readFileSync(join(dir, `${folder.journal.entries[i]!.tag}.sql`), 'utf8');
 
     it(`${name}: every migration re-planned by drizzle-d1 keeps every row and reaches the same schema`, () => {
       const db = openD1Database();
       applyMigration(db, sqlOf(0), 'first');
-      const counts = seedFromSnapshot(db, stateOf(folder.snapshots[0]!.snapshot));
+      const counts = seedFromSnapshot(db, stateOf(snapshotAt(0)));
       expect(Object.values(counts).every((n) => n > 0)).toBe(true);
       for (let i = 1; i < folder.snapshots.length; i++) {
-        const prev = stateOf(folder.snapshots[i - 1]!.snapshot);
-        const cur = folder.snapshots[i]!.snapshot;
+        const prev = stateOf(snapshotAt(i - 1));
+        const cur = snapshotAt(i);
         const renames = renamesOf(cur);
         const sql = plannedSql(prev, stateOf(cur), renames);
         expect(sql).not.toMatch(/(?<!defer_)foreign_keys\s*=\s*off|\bBEGIN\b|\bCOMMIT\b|\bSAVEPOINT\b/i);
@@ -95,7 +96,7 @@ describe.skipIf(!projects.length)('real public histories', () => {
     it(`${name}: drizzle-kit's own files, replayed the same way`, () => {
       const db = openD1Database();
       applyMigration(db, sqlOf(0), 'first');
-      seedFromSnapshot(db, stateOf(folder.snapshots[0]!.snapshot));
+      seedFromSnapshot(db, stateOf(snapshotAt(0)));
       const lost: string[] = [];
       for (let i = 1; i < folder.journal.entries.length; i++) {
         const before = dumpRows(db);
@@ -105,7 +106,7 @@ describe.skipIf(!projects.length)('real public histories', () => {
           lost.push(`${folder.journal.entries[i]!.tag} failed: ${(e as Error).message.split('\n')[0]}`);
           break;
         }
-        lost.push(...kept(before, dumpRows(db), renamesOf(folder.snapshots[i]!.snapshot)));
+        lost.push(...kept(before, dumpRows(db), renamesOf(snapshotAt(i))));
       }
       // cloudflog's 0001 rebuilds `user` and `post` and loses two column renames (drizzle-kit bug):
       // its copy then names `"created_at"`, which D1 reads as a string literal (it accepts double-quoted
