@@ -55,7 +55,8 @@ export interface GenerateResult {
   };
 }
 
-const CUSTOM_SQL = '-- Custom SQL migration file, put your code below! --';
+/** drizzle-kit's `--custom` file text, kept byte for byte in templates/. */
+const customSql = () => readFileSync(new URL('../templates/custom-migration.sql', import.meta.url), 'utf8');
 
 /** Loads the user's schema into drizzle-kit's snapshot shape. */
 export async function loadSchemaState(config: ResolvedConfig): Promise<SchemaState> {
@@ -111,7 +112,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (options.flags.custom) {
     const id = randomUUID();
     const text = formatCustomSnapshot(rawLatestSnapshot(folder), id, previousId(prevSnapshot));
-    return writeMigration(options, config, folder.journal, now, CUSTOM_SQL, { text, id }, null);
+    return writeMigration(options, config, folder.journal, now, customSql(), { text, id }, null);
   }
 
   const cur = await loadSchemaState(config);

@@ -166,7 +166,7 @@ async function renamesFromHints(hints: Hint[], flags: GenerateFlags, cwd: string
 export function program(): Commander.Command {
   const cmd = new Command('drizzle-d1')
     .description('D1-safe migrations for Drizzle: a drop-in replacement for `drizzle-kit generate`')
-    .version('0.1.0');
+    .version((createRequire(import.meta.url)('../../package.json') as { version: string }).version);
   cmd
     .command('generate')
     .description('diff your Drizzle schema against the migrations folder and write a D1-safe migration')
