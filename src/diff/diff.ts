@@ -17,7 +17,7 @@ function tableMapping(prev: SchemaState, cur: SchemaState, renames: Renames): Ma
   const renamedTargets = new Set(Object.values(renames.tables));
   for (const name of Object.keys(prev.tables)) {
     const to = renames.tables[name];
-    if (to !== undefined) map.set(name, to);
+    if (to !== undefined && cur.tables[to]) map.set(name, to);
     else if (cur.tables[name] && !renamedTargets.has(name)) map.set(name, name);
   }
   return map;
@@ -28,7 +28,7 @@ function columnMapping(prevTable: Table, curTable: Table, renames: Record<string
   const renamedTargets = new Set(Object.values(renames ?? {}));
   for (const name of Object.keys(prevTable.columns)) {
     const to = renames?.[name];
-    if (to !== undefined) map.set(name, to);
+    if (to !== undefined && curTable.columns[to]) map.set(name, to);
     else if (curTable.columns[name] && !renamedTargets.has(name)) map.set(name, name);
   }
   return map;
