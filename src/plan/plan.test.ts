@@ -3,7 +3,7 @@ import { col, fk, pk, state, table } from '../../test/support/state.js';
 import { diffSchemas } from '../diff/diff.js';
 import { noRenames, type Renames } from '../diff/types.js';
 import type { SchemaState } from '../snapshot/types.js';
-import { parentsFirst, planMigration } from './plan.js';
+import { dropOrder, parentsFirst, planMigration } from './plan.js';
 import type { Step } from './types.js';
 
 const plan = (prev: SchemaState, cur: SchemaState, renames: Renames = noRenames(), backfill?: Record<string, string>) =>
@@ -112,5 +112,31 @@ describe('renames', () => {
     const p = plan(prev, cur, { tables: {}, columns: { t: { a: 'b', b: 'a' } } });
     expect(p.steps.filter((s) => s.kind === 'renameColumn').map((s) => (s.kind === 'renameColumn' ? `${s.from}>${s.to}` : ''))).toEqual(['a>__rename_a', 'b>a', '__rename_a>b']);
     expect(p.rebuilds).toEqual([]);
+  });
+});
+
+describe('dropOrder', () => {
+  it('drops tables nothing references first, children before parents', () => {
+    const fks: Record<string, { to: string; onDelete: string }[]> = { p: [], c: [{ to: 'p', onDelete: 'cascade' }], g: [{ to: 'c', onDelete: 'set null' }] };
+    expect(dropOrder(['p', 'c', 'g'], (n) => fks[n]!)).toEqual(['g', 'c', 'p']);
+  });
+
+  it('in a cycle, never fires an action into a table whose other parent is already gone', () => {
+    // a <-> b (cascade both ways), b also references x; x references a (no action).
+    const fks: Record<string, { to: string; onDelete: string }[]> = {
+      a: [{ to: 'b', onDelete: 'cascade' }],
+      b: [{ to: 'a', onDelete: 'cascade' }, { to: 'x', onDelete: 'no action' }],
+      x: [{ to: 'a', onDelete: 'no action' }],
+    };
+    const order = dropOrder(['x', 'a', 'b'], (n) => fks[n]!);
+    const remaining = new Set(order);
+    for (const t of order) {
+      for (const c of remaining) {
+        if (c !== t && fks[c]!.some((f) => f.to === t && f.onDelete === 'cascade')) {
+          expect(fks[c]!.every((f) => remaining.has(f.to)), `dropping ${t} fires into ${c}`).toBe(true);
+        }
+      }
+      remaining.delete(t);
+    }
   });
 });

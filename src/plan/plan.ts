@@ -289,7 +289,6 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   const curRefs = (n: string) => Object.values(cur.tables[n]?.foreignKeys ?? {}).map((f) => f.tableTo);
   for (const name of parentsFirst(created, curRefs)) steps.push({ kind: 'createTable', table: cur.tables[name]! });
   for (const d of nativeDrops) if (!rebuildSet.has(d.table)) steps.push({ kind: 'dropColumn', ...d });
-  for (const a of nativeAdds) if (!rebuildSet.has(a.table)) steps.push({ kind: 'addColumn', ...a });
 
   const expressionsOf = (indexName: string) =>
     Object.entries(cur.internal?.indexes?.[indexName]?.columns ?? {})
@@ -325,11 +324,14 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   }
   // Drop old tables children first: each implicit DELETE then finds no child rows to act on, which
   // also keeps D1's trigger-depth limit (10 levels of cascade) out of reach.
-  const oldRefs = (n: string) => oldFksOf(n).map((f) => (droppedSet.has(f.tableTo) ? f.tableTo : curNameOfPrev(f.tableTo)));
-  const dropOrder = parentsFirst([...rebuildOrder, ...dropped], oldRefs).reverse();
-  for (const name of dropOrder) steps.push({ kind: 'dropTable', name });
+  const oldFkTargets = (n: string) =>
+    oldFksOf(n).map((f) => ({ to: droppedSet.has(f.tableTo) ? f.tableTo : curNameOfPrev(f.tableTo), onDelete: action(f.onDelete) }));
+  for (const name of dropOrder([...rebuildOrder, ...dropped], oldFkTargets)) steps.push({ kind: 'dropTable', name });
   for (const name of rebuildOrder) steps.push({ kind: 'renameTable', from: NEW_PREFIX + name, to: name });
   for (const s of spareIndexes) steps.push({ kind: 'dropIndex', name: s.index.name });
+  // Columns with a foreign key are added once the old tables are gone: a new ON DELETE action on an
+  // old parent would otherwise be compiled into that parent's DROP TABLE.
+  for (const a of nativeAdds) if (!rebuildSet.has(a.table)) steps.push({ kind: 'addColumn', ...a });
   for (const name of [...created, ...rebuildOrder]) {
     for (const index of Object.values(cur.tables[name]!.indexes)) {
       steps.push({ kind: 'createIndex', table: name, index, expressions: expressionsOf(index.name) });
@@ -365,6 +367,31 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
     droppedColumns: changes.flatMap((c) => (c.kind === 'dropColumn' ? [{ table: c.table, column: c.column.name }] : [])),
     warnings,
   };
+}
+
+/**
+ * The order in which to drop old tables. A table nothing left references is dropped first: its
+ * implicit DELETE then reaches no other table. Within a foreign-key cycle some ON DELETE action must
+ * fire into a table still waiting to be dropped; SQLite compiles that action's DELETE/UPDATE with
+ * the foreign-key checks of its target, which fail with "no such table" if one of the target's own
+ * parents was already dropped. So a table is only dropped while every table its actions reach still
+ * has all its parents.
+ */
+export function dropOrder(names: string[], targetsOf: (name: string) => { to: string; onDelete: string }[]): string[] {
+  const remaining = new Set(names);
+  const out: string[] = [];
+  const referrers = (t: string) => [...remaining].filter((c) => c !== t && targetsOf(c).some((f) => f.to === t));
+  while (remaining.size) {
+    const list = [...remaining];
+    const safe = (t: string) =>
+      referrers(t)
+        .filter((c) => targetsOf(c).some((f) => f.to === t && REACTING.has(f.onDelete)))
+        .every((c) => targetsOf(c).every((f) => !names.includes(f.to) || remaining.has(f.to)));
+    const next = list.find((t) => referrers(t).length === 0) ?? list.find(safe) ?? list[0]!;
+    remaining.delete(next);
+    out.push(next);
+  }
+  return out;
 }
 
 function uniqueName(base: string, prev: SchemaState, cur: SchemaState): string {

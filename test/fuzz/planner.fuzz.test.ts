@@ -80,7 +80,7 @@ function mutate(prev: SchemaState, r: Rng) {
     if (!t) continue;
     const plain = Object.values(t.columns).filter((c) => !c.primaryKey && !Object.values(t.foreignKeys).some((f) => f.columnsFrom.includes(c.name)));
     const c = plain.length ? r.pick(plain) : undefined;
-    switch (r.int(9)) {
+    switch (r.int(12)) {
       case 0: // type change
         if (c) { c.type = r.pick(TYPES.filter((x) => x !== c.type)); changed.add(`${t.name}.${c.name}`); }
         break;
@@ -116,6 +116,35 @@ function mutate(prev: SchemaState, r: Rng) {
         for (const other of Object.values(cur.tables)) {
           for (const [key, f] of Object.entries(other.foreignKeys)) if (f.tableTo === t.name) delete other.foreignKeys[key];
         }
+        break;
+      }
+      case 9: { // rename a table (its children's foreign keys follow, as SQLite rewrites them)
+        if (Object.values(renames.tables).length || renames.columns[t.name]) break;
+        const to = `${t.name}_renamed`;
+        delete cur.tables[t.name];
+        const checks = Object.fromEntries(Object.entries(t.checkConstraints).map(([k2, v]) => [k2, { ...v, value: v.value.split(`"${t.name}".`).join(`"${to}".`) }]));
+        cur.tables[to] = { ...t, name: to, checkConstraints: checks };
+        for (const other of Object.values(cur.tables)) {
+          for (const f of Object.values(other.foreignKeys)) {
+            if (f.tableTo === t.name) f.tableTo = to;
+            if (f.tableFrom === t.name) f.tableFrom = to;
+          }
+        }
+        renames.tables[t.name] = to;
+        break;
+      }
+      case 10: { // a new table referencing an existing one
+        const name = `new${k}`;
+        const f = fk(name, 'parent', t.name, r.pick(ACTIONS.filter((a) => a !== 'set default')));
+        cur.tables[name] = { name, columns: { id: col('id', 'integer', { primaryKey: true, notNull: true }), parent: col('parent', 'integer') }, indexes: {}, foreignKeys: { [f.name]: f }, compositePrimaryKeys: {}, uniqueConstraints: {}, checkConstraints: {} };
+        break;
+      }
+      case 11: { // a nullable foreign-key column added to an existing table
+        const target = r.pick(Object.keys(cur.tables));
+        const name = `fk${k}`;
+        t.columns[name] = col(name, 'integer');
+        const f = fk(t.name, name, target, r.pick(ACTIONS.filter((a) => a !== 'set default')));
+        t.foreignKeys[f.name] = f;
         break;
       }
       case 8: // rename a column
@@ -166,6 +195,8 @@ describe('random schema evolutions under D1 rules', () => {
       const fresh = openD1Database();
       applyMigration(fresh, render(empty, cur, noRenames()), 'fresh');
       expect(structureOf(describeSchema(db)), context).toEqual(structureOf(describeSchema(fresh)));
+      db.close();
+      fresh.close();
     }
   }, 300_000);
 });

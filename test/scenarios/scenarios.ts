@@ -464,4 +464,20 @@ INSERT INTO post_tags VALUES (1, 1), (1, 2), (2, 2), (2, 3);`,
       if (JSON.stringify(ids) !== '[1,3]') throw new Error(JSON.stringify(ids));
     },
   },
+  {
+    name: 'a new foreign-key column on a rebuilt parent is added after the rebuild',
+    before:
+      CORE +
+      `export const a = sqliteTable('a', { id: integer('id').primaryKey(), v: text('v').notNull() });\n` +
+      `export const b = sqliteTable('b', { id: integer('id').primaryKey(), aId: integer('a_id').references(() => a.id, { onDelete: 'cascade' }) });\n` +
+      `export const c = sqliteTable('c', { id: integer('id').primaryKey(), bId: integer('b_id').references(() => b.id) });\n`,
+    after:
+      CORE +
+      `export const a = sqliteTable('a', { id: integer('id').primaryKey(), v: text('v') });\n` +
+      `export const b = sqliteTable('b', { id: integer('id').primaryKey(), aId: integer('a_id').references(() => a.id, { onDelete: 'cascade' }) });\n` +
+      `export const c = sqliteTable('c', { id: integer('id').primaryKey(), bId: integer('b_id').references(() => b.id), aId: integer('a_id').references(() => a.id, { onDelete: 'cascade' }) });\n`,
+    seed: `INSERT INTO a VALUES (1, 'x'), (2, 'y'); INSERT INTO b VALUES (1, 1), (2, 2); INSERT INTO c VALUES (1, 1), (2, 2), (3, NULL);`,
+    rebuilt: ['a'],
+    moved: ['b'],
+  },
 ];
