@@ -287,15 +287,19 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
     }
   }
   const curRefs = (n: string) => Object.values(cur.tables[n]?.foreignKeys ?? {}).map((f) => f.tableTo);
-  for (const name of parentsFirst(created, curRefs)) steps.push({ kind: 'createTable', table: cur.tables[name]! });
+  const rebuildOrder = parentsFirst(rebuildNames, curRefs);
+  const redirect: Record<string, string> = Object.fromEntries(rebuildOrder.map((n) => [n, NEW_PREFIX + n]));
+  // New tables point at the new versions of rebuilt parents too: an old parent's DROP TABLE must not
+  // reach them (SQLite would compile its ON DELETE action against tables already dropped).
+  for (const name of parentsFirst(created, curRefs)) {
+    steps.push({ kind: 'createTable', table: cur.tables[name]!, ...(rebuildOrder.length ? { references: redirect } : {}) });
+  }
   for (const d of nativeDrops) if (!rebuildSet.has(d.table)) steps.push({ kind: 'dropColumn', ...d });
 
   const expressionsOf = (indexName: string) =>
     Object.entries(cur.internal?.indexes?.[indexName]?.columns ?? {})
       .filter(([, v]) => v.isExpression)
       .map(([k]) => k);
-  const rebuildOrder = parentsFirst(rebuildNames, curRefs);
-  const redirect: Record<string, string> = Object.fromEntries(rebuildOrder.map((n) => [n, NEW_PREFIX + n]));
   for (const name of rebuildOrder) {
     steps.push({ kind: 'createTable', table: cur.tables[name]!, as: NEW_PREFIX + name, references: redirect });
   }

@@ -65,7 +65,21 @@ function randomSchema(r: Rng): SchemaState {
     const f = fk('t0', 'back', last, r.pick(['cascade', 'set null', 'no action']));
     tables.t0!.foreignKeys[f.name] = f;
   }
-  return { tables, views: {}, internal: { indexes: {} } };
+  const views: SchemaState['views'] = {};
+  for (const name of Object.keys(tables)) {
+    if (r.chance(0.25)) views[`v_${name}`] = { columns: {}, name: `v_${name}`, isExisting: false, definition: `select "id" from "${name}"` };
+  }
+  return { tables, views, internal: { indexes: {} } };
+}
+
+/** Views follow their table: renamed with it, dropped with it. */
+function followViews(cur: SchemaState, renames: Renames) {
+  for (const [name, view] of Object.entries(cur.views)) {
+    const table = /from "([^"]+)"/.exec(view.definition ?? '')?.[1] ?? '';
+    const now = renames.tables[table] ?? table;
+    if (!cur.tables[now]) delete cur.views[name];
+    else view.definition = `select "id" from "${now}"`;
+  }
 }
 
 /** A random mix of changes; returns the new schema, its renames, and the columns allowed to change value. */
@@ -156,6 +170,7 @@ function mutate(prev: SchemaState, r: Rng) {
         break;
     }
   }
+  followViews(cur, renames);
   return { cur, renames, changed };
 }
 
