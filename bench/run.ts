@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { applyMigration, openD1Database } from '../src/d1/apply.js';
 import { leadingWords, splitStatements, unquoteIdentifier } from '../src/d1/statements.js';
-import { TempProject } from '../test/support/project.js';
+import { prepareScenario } from '../test/support/scenario.js';
 import { scenarios } from '../test/scenarios/scenarios.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -228,7 +228,8 @@ if (d1Root !== repo) {
   );
   mkdirSync(join(d1Root, 'bin'));
   copyFileSync(join(repo, 'bin', 'drizzle-d1.js'), D1_BIN);
-  writeFileSync(join(d1Root, 'package.json'), JSON.stringify({ name: 'drizzle-d1', type: 'module' }));
+  copyFileSync(join(repo, 'package.json'), join(d1Root, 'package.json'));
+  cpSync(join(repo, 'templates'), join(d1Root, 'templates'), { recursive: true });
   symlinkSync(join(repo, 'node_modules'), join(d1Root, 'node_modules'), 'dir');
 }
 
@@ -584,15 +585,8 @@ function migrationCost(
 log(`migration cost of ${scenarios.length} planner scenarios`);
 const costs: Cost[] = [];
 for (const s of scenarios) {
-  const project = new TempProject({ configExtra: s.configExtra });
+  const { project, second, db } = await prepareScenario(s);
   try {
-    project.schema(s.before);
-    const first = await project.generate({ flags: { name: 'before' } });
-    project.schema(s.after);
-    const second = await project.generate({ flags: { name: 'after' }, renames: s.renames, backfill: s.backfill });
-    const db = openD1Database();
-    applyMigration(db, readFileSync(first.migration!.sqlPath, 'utf8'), '0000_before.sql');
-    db.exec(s.seed);
     const m = second.migration!;
     costs.push(migrationCost(s.name, db, m.sql, m.plan?.rebuilds ?? [], s.renames?.tables));
     db.close();

@@ -163,10 +163,18 @@ async function renamesFromHints(hints: Hint[], flags: GenerateFlags, cwd: string
   return hintsToRenames(hints, prev, await loadSchemaState(config));
 }
 
+function packageVersion(): string {
+  try {
+    return (createRequire(import.meta.url)('../../package.json') as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function program(): Commander.Command {
   const cmd = new Command('drizzle-d1')
     .description('D1-safe migrations for Drizzle: a drop-in replacement for `drizzle-kit generate`')
-    .version((createRequire(import.meta.url)('../../package.json') as { version: string }).version);
+    .version(packageVersion());
   cmd
     .command('generate')
     .description('diff your Drizzle schema against the migrations folder and write a D1-safe migration')

@@ -39,7 +39,8 @@ export interface ScenarioRun {
   rowsWritten: number;
 }
 
-export async function runScenario(s: Scenario): Promise<ScenarioRun> {
+/** Both migrations generated, the first applied and the rows seeded: the state before the change. */
+export async function prepareScenario(s: Scenario) {
   const project = new TempProject({ configExtra: s.configExtra });
   project.schema(s.before);
   const first = await project.generate({ flags: { name: 'before' } });
@@ -48,6 +49,11 @@ export async function runScenario(s: Scenario): Promise<ScenarioRun> {
   const db = openD1Database();
   applyMigration(db, readFileSync(first.migration!.sqlPath, 'utf8'), '0000_before.sql');
   db.exec(s.seed);
+  return { project, first, second, db };
+}
+
+export async function runScenario(s: Scenario): Promise<ScenarioRun> {
+  const { project, first, second, db } = await prepareScenario(s);
   const before = dumpRows(db);
   const sequencesBefore = readSequences(db);
   const sql = second.migration ? readFileSync(second.migration.sqlPath, 'utf8') : '';
