@@ -42,6 +42,7 @@ export function planReport(plan: Plan | null) {
       movedOffParents: r.movedOffParents,
       rowsRewritten: `rows(${r.table})`,
     })),
+    moved: plan.rebuilds.filter((r) => !r.reasons.length).map((r) => r.table),
     rowsRewritten: plan.rebuilds.map((r) => `rows(${r.table})`).join(' + ') || '0',
     warnings: plan.warnings,
   };

@@ -140,3 +140,19 @@ describe('dropOrder', () => {
     }
   });
 });
+
+describe('warnings for constraints existing rows may not meet', () => {
+  it('says so for a new check, unique index or foreign key on an existing table, not on a new one', () => {
+    const prev = state(parent(), table('c', [pk(), col('ref', 'integer'), col('code')]));
+    const cur = state(
+      { ...parent(), checkConstraints: { name_len: { name: 'name_len', value: 'length("p"."name") > 0' } } },
+      table('c', [pk(), col('ref', 'integer'), col('code')], { fks: [fk('c', 'ref', 'p', 'no action')], indexes: { c_code: { name: 'c_code', columns: ['code'], isUnique: true } } }),
+      table('fresh', [pk()], { checkConstraints: { k: { name: 'k', value: 'id > 0' } } }),
+    );
+    const w = plan(prev, cur).warnings.join('\n');
+    expect(w).toMatch(/`p`: new check `name_len`/);
+    expect(w).toMatch(/`c`: new unique index `c_code`/);
+    expect(w).toMatch(/`c`: new foreign key \(ref\) → `p`/);
+    expect(w).not.toMatch(/fresh/);
+  });
+});

@@ -357,6 +357,21 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
     if (Object.keys(t.columns).length > 100) warnings.push(`\`${r}\` has more than 100 columns, which D1 does not allow.`);
   }
 
+  // Constraints that existing rows may not meet: not refused (the rows decide), but said, since D1
+  // then rolls the whole file back at deploy time.
+  for (const c of changes) {
+    if (createdSet.has('table' in c && typeof c.table === 'string' ? c.table : '')) continue;
+    if (c.kind === 'addCheck') {
+      warnings.push(`\`${c.table}\`: new check \`${c.check.name}\`; rows that violate it make the migration fail (and roll back) on D1.`);
+    } else if (c.kind === 'createIndex' && c.index.isUnique && !Object.values(prevTable(c.table)?.indexes ?? {}).some((i) => i.name === c.index.name && i.isUnique)) {
+      warnings.push(`\`${c.table}\`: new unique index \`${c.index.name}\`; duplicate values make the migration fail (and roll back) on D1.`);
+    } else if (c.kind === 'addForeignKey' && c.foreignKey.columnsFrom.some((col) => prevTable(c.table)?.columns[col])) {
+      warnings.push(
+        `\`${c.table}\`: new foreign key (${c.foreignKey.columnsFrom.join(', ')}) → \`${c.foreignKey.tableTo}\` on existing columns; values without a matching row make the migration's foreign-key guard abort it.`,
+      );
+    }
+  }
+
   const rebuilds: RebuildStep[] = rebuildOrder.map((table) => ({
     table,
     reasons: reasons.get(table) ?? [],
