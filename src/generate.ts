@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { resolveConfig, type GenerateFlags, type ResolvedConfig } from './config/index.js';
 import { UserInputError } from './config/errors.js';
 import { diffSchemas, findAmbiguities } from './diff/diff.js';
+import { hintsToRenames, type Hint } from './diff/hints.js';
 import type { Ambiguity, Renames } from './diff/types.js';
 import type { Plan, PlanOptions } from './plan/types.js';
 import { loadSchemaModules, schemaFiles } from './schema/load.js';
@@ -33,8 +34,10 @@ export class AmbiguityError extends UserInputError {
 export interface GenerateOptions extends PlanOptions {
   cwd: string;
   flags: GenerateFlags;
-  /** Renames decided before the run (hints). */
+  /** Renames decided before the run. */
   renames?: Renames;
+  /** drizzle-kit 1.0 style hints (`--hints`, `--rename`), checked against both schemas. */
+  hints?: Hint[];
   /** Asked for each ambiguity the hints leave open; without one, ambiguities are an error. */
   resolve?: RenameResolver;
   now?: Date;
@@ -117,7 +120,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
   const cur = await loadSchemaState(config);
   const prev = stateOf(prevSnapshot);
-  const renames = await resolveRenames(prev, cur, options.renames ?? { tables: {}, columns: {} }, options.resolve);
+  const decided = options.hints?.length ? hintsToRenames(options.hints, prev, cur) : options.renames;
+  const renames = await resolveRenames(prev, cur, decided ?? { tables: {}, columns: {} }, options.resolve);
   const diff = diffSchemas(prev, cur, renames);
   if (!diff.changes.length) return { config, migration: null };
 

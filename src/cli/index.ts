@@ -8,10 +8,9 @@ import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
 import { UserInputError } from '../config/errors.js';
 import type { GenerateFlags } from '../config/index.js';
-import { hintsToRenames, parseHints, parseRenameFlag, suggestedHints, type Hint } from '../diff/hints.js';
+import { parseHints, parseRenameFlag, suggestedHints, type Hint } from '../diff/hints.js';
 import { AmbiguityError, displayPath, generate, type GenerateResult, type RenameResolver } from '../generate.js';
 import type { Plan } from '../plan/types.js';
-import { readMigrationsFolder, stateOf } from '../snapshot/io.js';
 import { terminalResolver } from './prompt.js';
 
 interface CliOptions extends GenerateFlags {
@@ -124,7 +123,7 @@ async function runGenerate(opts: CliOptions): Promise<number> {
       backfill,
       dryRun: opts.dryRun,
       resolve,
-      renames: hints.length ? await renamesFromHints(hints, flags, cwd) : undefined,
+      hints,
     });
     if (opts.json) {
       const m = result.migration;
@@ -153,15 +152,6 @@ async function runGenerate(opts: CliOptions): Promise<number> {
     }
     throw e;
   }
-}
-
-/** Hints refer to the previous snapshot and the current schema: validate them against both. */
-async function renamesFromHints(hints: Hint[], flags: GenerateFlags, cwd: string) {
-  const { resolveConfig } = await import('../config/index.js');
-  const { loadSchemaState } = await import('../generate.js');
-  const config = await resolveConfig(flags, cwd);
-  const prev = stateOf(readMigrationsFolder(config.out).latest);
-  return hintsToRenames(hints, prev, await loadSchemaState(config));
 }
 
 function packageVersion(): string {
