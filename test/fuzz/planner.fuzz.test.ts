@@ -65,9 +65,49 @@ function randomSchema(r: Rng): SchemaState {
     const f = fk('t0', 'back', last, r.pick(['cascade', 'set null', 'no action']));
     tables.t0!.foreignKeys[f.name] = f;
   }
+  // A many-to-many table with a composite primary key.
+  if (r.chance(0.35)) {
+    const fa = fk('m', 'a', 't0', 'cascade');
+    const fb = fk('m', 'b', `t${r.int(n)}`, r.pick(['cascade', 'restrict', 'no action']));
+    tables.m = {
+      name: 'm',
+      columns: { a: col('a', 'integer', { notNull: true }), b: col('b', 'integer', { notNull: true }), w: col('w') },
+      indexes: {},
+      foreignKeys: { [fa.name]: fa, [fb.name]: fb },
+      compositePrimaryKeys: { m_a_b_pk: { columns: ['a', 'b'], name: 'm_a_b_pk' } },
+      uniqueConstraints: {},
+      checkConstraints: {},
+    };
+  }
+  // A generated column over a plain one.
+  if (r.chance(0.3) && tables.t1?.columns.c0) {
+    tables.t1.columns.g = col('g', 'text', { generated: { as: '(upper("c0"))', type: r.pick(['virtual', 'stored'] as const) } });
+  }
+  // A child referencing a UNIQUE column instead of the primary key.
+  if (r.chance(0.3)) {
+    const f = fk('uc', 'code', 'u', r.pick(['cascade', 'set null', 'no action']), 'code');
+    tables.u = {
+      name: 'u',
+      columns: { id: col('id', 'integer', { primaryKey: true, notNull: true }), code: col('code', 'text', { notNull: true }), n: col('n', 'integer') },
+      indexes: { u_code_unique: { name: 'u_code_unique', columns: ['code'], isUnique: true } },
+      foreignKeys: {},
+      compositePrimaryKeys: {},
+      uniqueConstraints: {},
+      checkConstraints: {},
+    };
+    tables.uc = {
+      name: 'uc',
+      columns: { id: col('id', 'integer', { primaryKey: true, notNull: true }), code: col('code', 'text') },
+      indexes: {},
+      foreignKeys: { [f.name]: f },
+      compositePrimaryKeys: {},
+      uniqueConstraints: {},
+      checkConstraints: {},
+    };
+  }
   const views: SchemaState['views'] = {};
   for (const name of Object.keys(tables)) {
-    if (r.chance(0.25)) views[`v_${name}`] = { columns: {}, name: `v_${name}`, isExisting: false, definition: `select "id" from "${name}"` };
+    if (tables[name]!.columns.id && r.chance(0.25)) views[`v_${name}`] = { columns: {}, name: `v_${name}`, isExisting: false, definition: `select "id" from "${name}"` };
   }
   return { tables, views, internal: { indexes: {} } };
 }
@@ -92,7 +132,14 @@ function mutate(prev: SchemaState, r: Rng) {
   for (let k = 0; k < changes; k++) {
     const t = cur.tables[r.pick(Object.keys(cur.tables))];
     if (!t) continue;
-    const plain = Object.values(t.columns).filter((c) => !c.primaryKey && !Object.values(t.foreignKeys).some((f) => f.columnsFrom.includes(c.name)));
+    const used = (c: Column) =>
+      c.primaryKey ||
+      c.generated ||
+      Object.values(t.compositePrimaryKeys).some((k) => k.columns.includes(c.name)) ||
+      Object.values(t.foreignKeys).some((f) => f.columnsFrom.includes(c.name)) ||
+      Object.values(t.columns).some((g) => g.generated?.as.includes(`"${c.name}"`)) ||
+      Object.values(cur.tables).some((o) => Object.values(o.foreignKeys).some((f) => f.tableTo === t.name && f.columnsTo.includes(c.name)));
+    const plain = Object.values(t.columns).filter((c) => !used(c));
     const c = plain.length ? r.pick(plain) : undefined;
     switch (r.int(12)) {
       case 0: // type change
@@ -118,6 +165,7 @@ function mutate(prev: SchemaState, r: Rng) {
         break;
       }
       case 5: // add or drop a check
+        if (!t.columns.id) break;
         if (t.checkConstraints[`${t.name}_id_pos`]) delete t.checkConstraints[`${t.name}_id_pos`];
         else t.checkConstraints[`${t.name}_id_pos`] = { name: `${t.name}_id_pos`, value: `"${t.name}"."id" > 0` };
         break;
@@ -148,13 +196,14 @@ function mutate(prev: SchemaState, r: Rng) {
         break;
       }
       case 10: { // a new table referencing an existing one
+        if (!t.columns.id?.primaryKey) break;
         const name = `new${k}`;
         const f = fk(name, 'parent', t.name, r.pick(ACTIONS.filter((a) => a !== 'set default')));
         cur.tables[name] = { name, columns: { id: col('id', 'integer', { primaryKey: true, notNull: true }), parent: col('parent', 'integer') }, indexes: {}, foreignKeys: { [f.name]: f }, compositePrimaryKeys: {}, uniqueConstraints: {}, checkConstraints: {} };
         break;
       }
       case 11: { // a nullable foreign-key column added to an existing table
-        const target = r.pick(Object.keys(cur.tables));
+        const target = r.pick(Object.keys(cur.tables).filter((x) => cur.tables[x]!.columns.id?.primaryKey));
         const name = `fk${k}`;
         t.columns[name] = col(name, 'integer');
         const f = fk(t.name, name, target, r.pick(ACTIONS.filter((a) => a !== 'set default')));
