@@ -13,7 +13,7 @@ import type { Ambiguity, Renames } from './diff/types.js';
 import type { Plan, PlanOptions } from './plan/types.js';
 import { loadSchemaModules, schemaFiles } from './schema/load.js';
 import { collectEntities, SchemaError, serializeSchema } from './schema/serialize.js';
-import { formatCustomSnapshot, formatJournal, formatSnapshot, readMigrationsFolder, type MigrationsFolder, stateOf, previousId, journalPath, tagPrefix } from './snapshot/io.js';
+import { bundlesMigrations, formatCustomSnapshot, formatEmbeddedMigrations, formatJournal, formatSnapshot, readMigrationsFolder, type MigrationsFolder, stateOf, previousId, journalPath, tagPrefix } from './snapshot/io.js';
 import type { Journal, SchemaState, Snapshot } from './snapshot/types.js';
 import type { OutputFile } from './write/files.js';
 import type { Prefix } from './write/names.js';
@@ -173,6 +173,10 @@ async function writeMigration(
   const files: OutputFile[] = [
     { path: sqlPath, content: sql, mode: 'create' },
     { path: snapshotPath, content: snapshot.text, mode: 'create' },
+    ...(bundlesMigrations(config.driver)
+      ? [{ path: join(config.out, 'migrations.js'), content: formatEmbeddedMigrations(nextJournal, config.driver!), mode: 'replace' as const }]
+      : []),
+    // Last: the journal is what makes the migration visible to drizzle-orm's migrators.
     { path: journalPath(config.out), content: formatJournal(nextJournal), mode: 'replace' },
   ];
   if (!options.dryRun) writeFilesAtomically(files);

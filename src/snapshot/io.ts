@@ -277,3 +277,20 @@ export function formatJournal(j: Journal): string {
     2,
   );
 }
+
+/**
+ * `<out>/migrations.js`, which drizzle-kit writes for the `expo` and `durable-sqlite` drivers (their
+ * migrators import the SQL files through a bundler instead of reading the folder). Same text as
+ * drizzle-kit 0.31 writes, so switching tools leaves the file unchanged.
+ */
+export function formatEmbeddedMigrations(journal: Journal, driver: string): string {
+  const key = (idx: number) => `m${String(idx).padStart(4, '0')}`;
+  let text = driver === 'expo' ? '// This file is required for Expo/React Native SQLite migrations - https://orm.drizzle.team/quick-sqlite/expo\n\n' : '';
+  text += "import journal from './meta/_journal.json';\n";
+  for (const e of journal.entries) text += `import ${key(e.idx)} from './${e.tag}.sql';\n`;
+  text += `\n  export default {\n    journal,\n    migrations: {\n      ${journal.entries.map((e) => key(e.idx)).join(',\n')}\n    }\n  }\n  `;
+  return text;
+}
+
+/** Drivers whose migrator needs `migrations.js` next to the SQL files. */
+export const bundlesMigrations = (driver: string | undefined) => driver === 'expo' || driver === 'durable-sqlite';

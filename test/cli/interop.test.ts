@@ -280,3 +280,20 @@ describe("drizzle-orm's better-sqlite3 migrator reads drizzle-d1's folder", () =
     expect(schemaOf(db)).toEqual(schemaOf(await freshBuildByDrizzleKit(p, last)));
   });
 });
+
+describe('drivers whose migrator imports a bundle (durable-sqlite, expo)', () => {
+  for (const driver of ['durable-sqlite', 'expo']) {
+    it(`${driver}: migrations.js is the file drizzle-kit writes, kept up to date`, async () => {
+      const [kit, d1] = pair(`driver: '${driver}'`);
+      for (const p of [kit, d1]) p.schema(V1);
+      ok(await drizzleKitCli(kit.dir, ['generate', '--name', 'init']));
+      ok(await drizzleD1(d1.dir, ['generate', '--name', 'init']));
+      expect(d1.read('drizzle/migrations.js')).toBe(kit.read('drizzle/migrations.js'));
+      for (const p of [kit, d1]) p.schema(V2);
+      ok(await drizzleKitCli(kit.dir, ['generate', '--name', 'likes']));
+      ok(await drizzleD1(d1.dir, ['generate', '--name', 'likes']));
+      expect(d1.read('drizzle/migrations.js')).toBe(kit.read('drizzle/migrations.js'));
+      expect(d1.read('drizzle/migrations.js')).toContain("import m0001 from './0001_likes.sql';");
+    });
+  }
+});
