@@ -608,6 +608,79 @@ add('keys-as-names-no-casing', () => {
 });
 
 // 26. empty schema and a table with nothing but a column
+// Real-world shapes: the Auth.js Drizzle adapter's SQLite tables and a better-auth style schema.
+add('authjs-adapter', () => {
+  const users = sqliteTable('user', {
+    id: text('id').primaryKey().$defaultFn(() => crypto.randomUUID()),
+    name: text('name'),
+    email: text('email').unique(),
+    emailVerified: integer('emailVerified', { mode: 'timestamp_ms' }),
+    image: text('image'),
+  });
+  const accounts = sqliteTable(
+    'account',
+    {
+      userId: text('userId').notNull().references(() => users.id, { onDelete: 'cascade' }),
+      type: text('type').$type<'oauth' | 'email'>().notNull(),
+      provider: text('provider').notNull(),
+      providerAccountId: text('providerAccountId').notNull(),
+      refresh_token: text('refresh_token'),
+      expires_at: integer('expires_at'),
+      session_state: text('session_state'),
+    },
+    (account) => [primaryKey({ columns: [account.provider, account.providerAccountId] })],
+  );
+  const sessions = sqliteTable('session', {
+    sessionToken: text('sessionToken').primaryKey(),
+    userId: text('userId').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    expires: integer('expires', { mode: 'timestamp_ms' }).notNull(),
+  });
+  const verificationTokens = sqliteTable(
+    'verificationToken',
+    { identifier: text('identifier').notNull(), token: text('token').notNull(), expires: integer('expires', { mode: 'timestamp_ms' }).notNull() },
+    (vt) => [primaryKey({ columns: [vt.identifier, vt.token] })],
+  );
+  const authenticators = sqliteTable(
+    'authenticator',
+    {
+      credentialID: text('credentialID').notNull().unique(),
+      userId: text('userId').notNull().references(() => users.id, { onDelete: 'cascade' }),
+      providerAccountId: text('providerAccountId').notNull(),
+      credentialBackedUp: integer('credentialBackedUp', { mode: 'boolean' }).notNull(),
+      transports: text('transports'),
+    },
+    (a) => [primaryKey({ columns: [a.userId, a.credentialID] })],
+  );
+  return { users, accounts, sessions, verificationTokens, authenticators };
+});
+
+add('better-auth-style', () => {
+  const user = sqliteTable('user', {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    email: text('email').notNull().unique(),
+    emailVerified: integer('email_verified', { mode: 'boolean' }).default(false).notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).default(sql`(cast(unixepoch('subsecond') * 1000 as integer))`).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).$onUpdate(() => new Date()).notNull(),
+    settings: text('settings', { mode: 'json' }).$type<{ theme: string }>().default({ theme: 'dark' }),
+  });
+  const session = sqliteTable(
+    'session',
+    {
+      id: text('id').primaryKey(),
+      expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+      token: text('token').notNull().unique(),
+      userId: text('user_id').notNull(),
+      meta: blob('meta', { mode: 'json' }),
+    },
+    (t) => [
+      foreignKey({ columns: [t.userId], foreignColumns: [user.id], name: 'session_user_fk' }).onDelete('cascade'),
+      index('session_user_id_idx').on(t.userId),
+    ],
+  );
+  return { user, session };
+});
+
 add('empty', () => ({}));
 add('minimal', () => ({ only: sqliteTable('only', { x: text('x') }), notATable: { foo: 1 }, fn: () => 1 }));
 
