@@ -174,21 +174,28 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
     return t ? Object.values(t.foreignKeys) : [];
   };
   const curNameOfPrev = (prevName: string) => curNameOf.get(prevName) ?? prevName;
+  // Surviving tables by the parents their ON DELETE CASCADE / SET NULL / SET DEFAULT reaches.
+  const reactingChildren = new Map<string, { child: string; onDelete: string }[]>();
+  for (const name of Object.keys(cur.tables)) {
+    if (createdSet.has(name) || droppedSet.has(name)) continue;
+    for (const fk of oldFksOf(name)) {
+      const target = droppedSet.has(fk.tableTo) ? fk.tableTo : curNameOfPrev(fk.tableTo);
+      // A self reference moves with the table's own rebuild.
+      if (target === name || !REACTING.has(action(fk.onDelete))) continue;
+      const list = reactingChildren.get(target) ?? [];
+      list.push({ child: name, onDelete: action(fk.onDelete) });
+      reactingChildren.set(target, list);
+    }
+  }
   for (let i = 0; i < leaving.length; i++) {
     const parent = leaving[i]!;
-    for (const name of Object.keys(cur.tables)) {
-      if (createdSet.has(name) || droppedSet.has(name)) continue;
-      for (const fk of oldFksOf(name)) {
-        const target = droppedSet.has(fk.tableTo) ? fk.tableTo : curNameOfPrev(fk.tableTo);
-        if (target !== parent || !REACTING.has(action(fk.onDelete))) continue;
-        if (name === parent) continue; // a self reference moves with its own rebuild
-        const list = moved.get(name) ?? [];
-        list.push({ parent, onDelete: action(fk.onDelete) });
-        moved.set(name, list);
-        if (!leavingSet.has(name)) {
-          leavingSet.add(name);
-          leaving.push(name);
-        }
+    for (const { child, onDelete } of reactingChildren.get(parent) ?? []) {
+      const list = moved.get(child) ?? [];
+      list.push({ parent, onDelete });
+      moved.set(child, list);
+      if (!leavingSet.has(child)) {
+        leavingSet.add(child);
+        leaving.push(child);
       }
     }
   }
@@ -397,18 +404,27 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
  * has all its parents.
  */
 export function dropOrder(names: string[], targetsOf: (name: string) => { to: string; onDelete: string }[]): string[] {
+  const inSet = new Set(names);
+  const targets = new Map(names.map((n) => [n, targetsOf(n).filter((f) => inSet.has(f.to))]));
+  const referrers = new Map(names.map((n) => [n, new Set<string>()]));
+  for (const [n, fks] of targets) for (const f of fks) if (f.to !== n) referrers.get(f.to)!.add(n);
   const remaining = new Set(names);
   const out: string[] = [];
-  const referrers = (t: string) => [...remaining].filter((c) => c !== t && targetsOf(c).some((f) => f.to === t));
+  const drop = (t: string) => {
+    remaining.delete(t);
+    out.push(t);
+    for (const f of targets.get(t)!) referrers.get(f.to)?.delete(t);
+  };
+  // Tables whose action targets all still exist: an action fired into them compiles.
+  const safe = (t: string) =>
+    [...referrers.get(t)!].every(
+      (c) => !targets.get(c)!.some((f) => f.to === t && REACTING.has(f.onDelete)) || targets.get(c)!.every((f) => remaining.has(f.to)),
+    );
   while (remaining.size) {
-    const list = [...remaining];
-    const safe = (t: string) =>
-      referrers(t)
-        .filter((c) => targetsOf(c).some((f) => f.to === t && REACTING.has(f.onDelete)))
-        .every((c) => targetsOf(c).every((f) => !names.includes(f.to) || remaining.has(f.to)));
-    const next = list.find((t) => referrers(t).length === 0) ?? list.find(safe) ?? list[0]!;
-    remaining.delete(next);
-    out.push(next);
+    let next: string | undefined;
+    for (const t of remaining) if (referrers.get(t)!.size === 0) { next = t; break; }
+    if (next === undefined) for (const t of remaining) if (safe(t)) { next = t; break; }
+    drop(next ?? remaining.values().next().value!);
   }
   return out;
 }
