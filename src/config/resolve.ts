@@ -56,8 +56,6 @@ export const DEFAULT_CONFIG_FILES = ['drizzle.config.ts', 'drizzle.config.js', '
 /** Flags that may accompany a config file (drizzle-kit's whitelist); every other flag selects CLI mode. */
 const CONFIG_COMPATIBLE_FLAGS = new Set<keyof GenerateFlags>(['config', 'name', 'custom', 'prefix']);
 
-const D1_HINT = "Cloudflare D1 is SQLite: set dialect: 'sqlite'";
-
 function quoteList(values: readonly string[]): string {
   return values.map((v) => `'${v}'`).join(', ');
 }
@@ -74,7 +72,7 @@ function dialectProblem(dialect: unknown, where: string, setting: string): strin
   if (typeof dialect === 'string' && (DIALECTS as readonly string[]).includes(dialect)) {
     return `${where} uses dialect '${dialect}', but drizzle-d1 only generates SQLite migrations for Cloudflare D1. Keep using drizzle-kit generate for ${dialect} projects, or, if this is a D1 database, ${setting}.`;
   }
-  return `${where} has dialect ${JSON.stringify(dialect)}, which is not a drizzle-kit dialect (${quoteList(DIALECTS)}). ${D1_HINT} (${setting}).`;
+  return `${where} has dialect ${JSON.stringify(dialect)}, which is not a drizzle-kit dialect (${quoteList(DIALECTS)}). Cloudflare D1 is SQLite: ${setting}.`;
 }
 
 function checkEnum<T extends string>(
