@@ -165,7 +165,8 @@ export function diffSchemas(prev: SchemaState, cur: SchemaState, renames: Rename
 
     // Foreign keys: compared by content, not by their derived names (the name is not in the SQL).
     const mapFk = (fk: ForeignKey): ForeignKey => {
-      const target = tables.get(fk.tableTo) ?? fk.tableTo;
+      // A parent that is dropped is another table than a new one that takes its name.
+      const target = tables.get(fk.tableTo) ?? (prev.tables[fk.tableTo] ? `\u0000dropped ${fk.tableTo}` : fk.tableTo);
       return {
         ...fk,
         tableFrom: to,

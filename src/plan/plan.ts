@@ -16,6 +16,7 @@ import type { CopyColumn, Plan, PlanOptions, RebuildStep, Step } from './types.j
 
 const REACTING = new Set(['cascade', 'set null', 'set default']);
 export const NEW_PREFIX = '__new_';
+const DROP_PREFIX = '__drop_';
 const GUARD_TABLE = '__drizzle_d1_fk_guard';
 
 const action = (a: string | undefined) => (a ?? 'no action').toLowerCase();
@@ -64,7 +65,11 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   const unsafe: string[] = [];
 
   const created = changes.flatMap((c) => (c.kind === 'createTable' ? [c.table.name] : []));
-  const dropped = changes.flatMap((c) => (c.kind === 'dropTable' ? [c.table.name] : []));
+  // A dropped table whose name a renamed table takes over is known (and dropped) by a spare name.
+  const droppedPrevNames = changes.flatMap((c) => (c.kind === 'dropTable' ? [c.table.name] : []));
+  const droppedKey = (prevName: string) => (cur.tables[prevName] ? DROP_PREFIX + prevName : prevName);
+  const dropped = droppedPrevNames.map(droppedKey);
+  const droppedPrevName = new Map(droppedPrevNames.map((n) => [droppedKey(n), n]));
   const renamedTables = changes.flatMap((c) => (c.kind === 'renameTable' ? [{ from: c.from, to: c.to }] : []));
   const curNameOf = new Map(renamedTables.map((r) => [r.from, r.to]));
   const prevNameOf = new Map(renamedTables.map((r) => [r.to, r.from]));
@@ -170,16 +175,17 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   const leaving = [...own, ...dropped]; // tables whose old version is dropped (current names; dropped ones keep theirs)
   const leavingSet = new Set(leaving);
   const oldFksOf = (curName: string): ForeignKey[] => {
-    const t = droppedSet.has(curName) ? prev.tables[curName] : prevTable(curName);
+    const t = droppedSet.has(curName) ? prev.tables[droppedPrevName.get(curName)!] : prevTable(curName);
     return t ? Object.values(t.foreignKeys) : [];
   };
-  const curNameOfPrev = (prevName: string) => curNameOf.get(prevName) ?? prevName;
+  /** Where an old foreign key points: the parent's current name, or its drop key if it is dropped. */
+  const targetOf = (prevName: string) => (droppedPrevNames.includes(prevName) ? droppedKey(prevName) : (curNameOf.get(prevName) ?? prevName));
   // Surviving tables by the parents their ON DELETE CASCADE / SET NULL / SET DEFAULT reaches.
   const reactingChildren = new Map<string, { child: string; onDelete: string }[]>();
   for (const name of Object.keys(cur.tables)) {
     if (createdSet.has(name) || droppedSet.has(name)) continue;
     for (const fk of oldFksOf(name)) {
-      const target = droppedSet.has(fk.tableTo) ? fk.tableTo : curNameOfPrev(fk.tableTo);
+      const target = targetOf(fk.tableTo);
       // A self reference moves with the table's own rebuild.
       if (target === name || !REACTING.has(action(fk.onDelete))) continue;
       const list = reactingChildren.get(target) ?? [];
@@ -252,7 +258,7 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   //    table that is rebuilt, dropped, renamed or loses a column (a broken view makes RENAME fail).
   const touched = new Set<string>([
     ...rebuildNames.map((n) => prevNameOf.get(n) ?? n),
-    ...dropped,
+    ...droppedPrevNames,
     ...renamedTables.map((r) => r.from),
     ...nativeDrops.map((d) => prevNameOf.get(d.table) ?? d.table),
     ...columnRenames.map((r) => prevNameOf.get(r.table) ?? r.table),
@@ -283,6 +289,9 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   const guardName = uniqueName(GUARD_TABLE, prev, cur);
   if (needsFrame) steps.push({ kind: 'deferForeignKeys', on: true });
   for (const name of droppedViews) steps.push({ kind: 'dropView', name });
+  // A dropped table whose name another table takes over steps aside first, and is dropped later
+  // under its spare name (its children's references follow it there).
+  for (const [key, prevName] of droppedPrevName) if (key !== prevName) steps.push({ kind: 'renameTable', from: prevName, to: key });
   for (const r of orderRenames(renamedTables)) steps.push({ kind: 'renameTable', ...r });
   for (const table of new Set(columnRenames.map((r) => r.table))) {
     const renames = columnRenames.filter((r) => r.table === table);
@@ -336,7 +345,7 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   // Drop old tables children first: each implicit DELETE then finds no child rows to act on, which
   // also keeps D1's trigger-depth limit (10 levels of cascade) out of reach.
   const oldFkTargets = (n: string) =>
-    oldFksOf(n).map((f) => ({ to: droppedSet.has(f.tableTo) ? f.tableTo : curNameOfPrev(f.tableTo), onDelete: action(f.onDelete) }));
+    oldFksOf(n).map((f) => ({ to: targetOf(f.tableTo), onDelete: action(f.onDelete) }));
   for (const name of dropOrder([...rebuildOrder, ...dropped], oldFkTargets)) steps.push({ kind: 'dropTable', name });
   for (const name of rebuildOrder) steps.push({ kind: 'renameTable', from: NEW_PREFIX + name, to: name });
   for (const s of spareIndexes) steps.push({ kind: 'dropIndex', name: s.index.name });
@@ -388,7 +397,7 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
     steps,
     rebuilds,
     createdTables: created,
-    droppedTables: dropped,
+    droppedTables: droppedPrevNames,
     renamedTables,
     droppedColumns: changes.flatMap((c) => (c.kind === 'dropColumn' ? [{ table: c.table, column: c.column.name }] : [])),
     warnings,

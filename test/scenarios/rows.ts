@@ -6,6 +6,8 @@ export function survivingRows(s: PlannerScenario, before: Record<string, Row[]>,
   const out: { table: string; before: Row[]; after: Row[] }[] = [];
   for (const [table, rows] of Object.entries(before)) {
     const cur = s.renames?.tables[table] ?? table;
+    // A table dropped while a renamed one takes its name: its rows are gone on purpose.
+    if (cur === table && Object.values(s.renames?.tables ?? {}).includes(table)) continue;
     const now = after[cur];
     if (!now) continue;
     const colMap = s.renames?.columns[cur] ?? {};

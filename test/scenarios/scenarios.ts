@@ -480,4 +480,26 @@ INSERT INTO post_tags VALUES (1, 1), (1, 2), (2, 2), (2, 3);`,
     rebuilt: ['a'],
     moved: ['b'],
   },
+  {
+    name: 'a table renamed into the name of a dropped table takes over its children',
+    before:
+      CORE +
+      `export const users = sqliteTable('users', { id: integer('id').primaryKey(), name: text('name') });\n` +
+      `export const usersV2 = sqliteTable('users_v2', { id: integer('id').primaryKey(), name: text('name'), email: text('email') });\n` +
+      `export const posts = sqliteTable('posts', { id: integer('id').primaryKey(), authorId: integer('author_id').references(() => users.id, { onDelete: 'cascade' }) });\n`,
+    after:
+      CORE +
+      `export const users = sqliteTable('users', { id: integer('id').primaryKey(), name: text('name'), email: text('email') });\n` +
+      `export const posts = sqliteTable('posts', { id: integer('id').primaryKey(), authorId: integer('author_id').references(() => users.id, { onDelete: 'cascade' }) });\n`,
+    renames: { tables: { users_v2: 'users' }, columns: {} },
+    seed: `INSERT INTO users VALUES (1, 'old ada'), (2, 'old bob'); INSERT INTO users_v2 VALUES (1, 'ada', 'a@x'), (2, 'bob', NULL);
+INSERT INTO posts VALUES (1, 1), (2, 2), (3, 1);`,
+    rebuilt: ['posts'],
+    verify: (db) => {
+      const fk = db.prepare(`SELECT "table" FROM pragma_foreign_key_list('posts')`).pluck().get();
+      if (fk !== 'users') throw new Error(`posts references ${String(fk)}`);
+      const names = db.prepare('SELECT name FROM users ORDER BY id').pluck().all();
+      if (JSON.stringify(names) !== '["ada","bob"]') throw new Error(JSON.stringify(names));
+    },
+  },
 ];
