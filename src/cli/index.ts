@@ -129,7 +129,7 @@ async function runGenerate(opts: CliOptions): Promise<number> {
       const m = result.migration;
       process.stdout.write(
         JSON.stringify(
-          m ? { status: 'written', tag: m.tag, sql: displayPath(result.config, m.sqlPath), snapshot: displayPath(result.config, m.snapshotPath), plan: planReport(m.plan), dryRun: Boolean(opts.dryRun) }
+          m ? { status: opts.dryRun ? 'dry-run' : 'written', tag: m.tag, sql: displayPath(result.config, m.sqlPath), snapshot: displayPath(result.config, m.snapshotPath), plan: planReport(m.plan), dryRun: Boolean(opts.dryRun) }
             : { status: 'no-changes' },
           null,
           2,
