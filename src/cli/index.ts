@@ -138,7 +138,10 @@ async function runGenerate(opts: CliOptions): Promise<number> {
     } else if (!result.migration) {
       console.log('No schema changes, nothing to migrate 😴');
     } else {
-      printSummary(result, (s) => console.log(s), opts.dryRun);
+      // One write: a line per table of a large schema, written one by one, costs several ms.
+      const lines: string[] = [];
+      printSummary(result, (s) => lines.push(s), opts.dryRun);
+      process.stdout.write(lines.join('\n') + '\n');
     }
     return 0;
   } catch (e) {
