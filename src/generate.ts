@@ -47,6 +47,8 @@ export interface GenerateOptions extends PlanOptions {
 
 export interface GenerateResult {
   config: ResolvedConfig;
+  /** Problems in the migrations folder that did not stop generation. */
+  warnings: string[];
   /** null when the schema has not changed (nothing written). */
   migration: null | {
     tag: string;
@@ -115,7 +117,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (options.flags.custom) {
     const id = randomUUID();
     const text = formatCustomSnapshot(rawLatestSnapshot(folder), id, previousId(prevSnapshot));
-    return writeMigration(options, config, folder.journal, now, customSql(), { text, id }, null);
+    return writeMigration(options, config, folder, now, customSql(), { text, id }, null);
   }
 
   const cur = await loadSchemaState(config);
@@ -123,7 +125,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const decided = options.hints?.length ? hintsToRenames(options.hints, prev, cur) : options.renames;
   const renames = await resolveRenames(prev, cur, decided ?? { tables: {}, columns: {} }, options.resolve);
   const diff = diffSchemas(prev, cur, renames);
-  if (!diff.changes.length) return { config, migration: null };
+  if (!diff.changes.length) return { config, warnings: folder.warnings, migration: null };
 
   // The everyday run ends above ("no changes"): load the planner and writers only when needed.
   const [{ planMigration }, { renderMigration }] = await Promise.all([import('./plan/plan.js'), import('./sql/render.js')]);
@@ -140,7 +142,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     _meta: { schemas: {}, tables: diff.meta.tables, columns: diff.meta.columns },
     internal: cur.internal,
   };
-  return writeMigration(options, config, folder.journal, now, sql, { text: formatSnapshot(snapshot), id: snapshot.id }, plan);
+  return writeMigration(options, config, folder, now, sql, { text: formatSnapshot(snapshot), id: snapshot.id }, plan);
 }
 
 /** The raw previous snapshot file, re-read so that keys we do not model survive as drizzle-kit keeps them. */
@@ -152,7 +154,7 @@ function rawLatestSnapshot(folder: MigrationsFolder): Record<string, unknown> {
 async function writeMigration(
   options: GenerateOptions,
   config: ResolvedConfig,
-  journal: Journal,
+  { journal, warnings }: MigrationsFolder,
   now: Date,
   sql: string,
   snapshot: { text: string; id: string },
@@ -180,7 +182,7 @@ async function writeMigration(
     { path: journalPath(config.out), content: formatJournal(nextJournal), mode: 'replace' },
   ];
   if (!options.dryRun) writeFilesAtomically(files);
-  return { config, migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id } };
+  return { config, warnings, migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id } };
 }
 
 export const displayPath = (config: ResolvedConfig, path: string) => relative(config.projectRoot, path) || path;

@@ -19,6 +19,7 @@ interface CliOptions extends GenerateFlags {
   hintsFile?: string;
   rename?: string[];
   backfill?: string[];
+  assumeNotNull?: string[];
   dryRun?: boolean;
 }
 
@@ -121,6 +122,7 @@ async function runGenerate(opts: CliOptions): Promise<number> {
       cwd,
       flags,
       backfill,
+      assumeNotNull: opts.assumeNotNull,
       dryRun: opts.dryRun,
       resolve,
       hints,
@@ -129,17 +131,18 @@ async function runGenerate(opts: CliOptions): Promise<number> {
       const m = result.migration;
       process.stdout.write(
         JSON.stringify(
-          m ? { status: opts.dryRun ? 'dry-run' : 'written', tag: m.tag, sql: displayPath(result.config, m.sqlPath), snapshot: displayPath(result.config, m.snapshotPath), plan: planReport(m.plan), dryRun: Boolean(opts.dryRun) }
-            : { status: 'no-changes' },
+          m ? { status: opts.dryRun ? 'dry-run' : 'written', tag: m.tag, sql: displayPath(result.config, m.sqlPath), snapshot: displayPath(result.config, m.snapshotPath), plan: planReport(m.plan), dryRun: Boolean(opts.dryRun), warnings: result.warnings }
+            : { status: 'no-changes', warnings: result.warnings },
           null,
           2,
         ) + '\n',
       );
     } else if (!result.migration) {
+      for (const w of result.warnings) console.error(`warning: ${w}`);
       console.log('No schema changes, nothing to migrate 😴');
     } else {
       // One write: a line per table of a large schema, written one by one, costs several ms.
-      const lines: string[] = [];
+      const lines: string[] = result.warnings.map((w) => `  warning: ${w}`);
       printSummary(result, (s) => lines.push(s), opts.dryRun);
       process.stdout.write(lines.join('\n') + '\n');
     }
@@ -186,6 +189,7 @@ export function program(): Commander.Command {
     .option('--hints-file <path>', 'file holding hints JSON')
     .option('--rename <old=new>', 'rename a table (users=accounts) or column (users.name=users.full_name); repeatable', collect)
     .option('--backfill <table.column=sql>', 'value for existing rows of a NOT NULL column without a default; repeatable', collect)
+    .option('--assume-not-null <table.column>', 'a column made NOT NULL that you checked holds no NULL; repeatable', collect)
     .option('--json', 'print the result and the plan as JSON')
     .option('--dry-run', 'show what would be written, write nothing')
     .action(async (opts: CliOptions) => {

@@ -74,6 +74,11 @@ describe('planMigration', () => {
     expect(() => plan(prev, state(table('t', [pk(), col('a', 'integer', { notNull: true })])))).toThrow(/becomes NOT NULL/);
     const p = plan(prev, state(table('t', [pk(), col('a', 'integer', { notNull: true, default: 0 })])));
     expect(p.steps.find((s) => s.kind === 'copyRows')).toMatchObject({ columns: [{ name: 'id' }, { name: 'a', from: 'a', fallback: '0' }] });
+    // The user checked there is no NULL: copied as is.
+    const cur = state(table('t', [pk(), col('a', 'integer', { notNull: true })]));
+    const assumed = planMigration(prev, cur, diffSchemas(prev, cur, noRenames()).changes, { assumeNotNull: ['t.a'] });
+    expect(assumed.steps.find((s) => s.kind === 'copyRows')).toMatchObject({ columns: [{ name: 'id' }, { name: 'a', from: 'a' }] });
+    expect(() => planMigration(prev, cur, diffSchemas(prev, cur, noRenames()).changes, { assumeNotNull: ['t.nope'] })).toThrow(/--assume-not-null names t\.nope/);
   });
 
   it('does not copy generated columns and reads a renamed column by its new name after RENAME COLUMN', () => {

@@ -61,6 +61,15 @@ const qualify = (t: string, c: string) => `${t}.${c}`;
 
 export function planMigration(prev: SchemaState, cur: SchemaState, changes: Change[], options: PlanOptions = {}): Plan {
   const backfill = options.backfill ?? {};
+  const assumeNotNull = new Set(options.assumeNotNull ?? []);
+  for (const [flag, names] of [['--backfill', Object.keys(backfill)], ['--assume-not-null', [...assumeNotNull]]] as const) {
+    for (const n of names) {
+      const [t, c] = n.split('.');
+      if (!t || !c || !cur.tables[t]?.columns[c]) {
+        throw new UserInputError(`${flag} names ${n}, which is not a column of the schema (write it as table.column, with the database names).`);
+      }
+    }
+  }
   const warnings: string[] = [];
   const unsafe: string[] = [];
 
@@ -227,10 +236,11 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
       if (before && !dropping.has(prevName)) {
         if (col.notNull && !before.notNull && !before.primaryKey) {
           const fallback = fill ?? (hasDefault ? String(col.default) : undefined);
-          if (fallback === undefined) {
+          if (fallback === undefined && !assumeNotNull.has(qualify(name, col.name))) {
             unsafe.push(
               `\`${name}\`.\`${col.name}\` becomes NOT NULL but has no default: rows holding NULL would make the migration fail. ` +
-                `Add a .default(…) or pass --backfill ${name}.${col.name}=<SQL expression>.`,
+                `Add a .default(…), pass --backfill ${name}.${col.name}=<SQL expression> to fill them, ` +
+                `or --assume-not-null ${name}.${col.name} if you checked that no row holds NULL there.`,
             );
           }
           cols.push({ name: col.name, from: col.name, ...(fallback !== undefined ? { fallback } : {}) });

@@ -52,4 +52,9 @@ export interface Plan {
 export interface PlanOptions {
   /** `table.column` → SQL expression filling NOT NULL columns (new, or made NOT NULL) on existing rows. */
   backfill?: Record<string, string>;
+  /**
+   * `table.column` made NOT NULL without a default that the user checked holds no NULL: copied as is
+   * (a NULL would fail the migration, and D1 would roll the whole file back).
+   */
+  assumeNotNull?: string[];
 }

@@ -31,6 +31,14 @@ describe('reading a drizzle-kit migrations folder', () => {
     }
   });
 
+  it('warns about files missing further back in the history, as drizzle-kit ignores them', () => {
+    const f = readMigrationsFolder(
+      folder({ 'meta/_journal.json': journal(['0000_a', '0001_b']), '0001_b.sql': 'SELECT 1;', 'meta/0001_snapshot.json': snapshot('b', 'a') }),
+    );
+    expect(f.latest?.id).toBe('b');
+    expect(f.warnings.join('\n')).toMatch(/0000_a\.sql is missing[\s\S]*0000_snapshot\.json is missing/);
+  });
+
   it('starts empty without a folder', () => {
     expect(readMigrationsFolder('/nonexistent/drizzle').latest).toBeNull();
   });

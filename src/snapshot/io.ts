@@ -23,6 +23,8 @@ export interface MigrationsFolder {
   snapshots: { file: string; id: string; prevId: string }[];
   /** The latest snapshot, validated in full, or null for a fresh project. */
   latest: Snapshot | null;
+  /** Problems further back in the history that do not stop generation. */
+  warnings: string[];
 }
 
 export const journalPath = (out: string) => join(out, 'meta', '_journal.json');
@@ -169,24 +171,37 @@ export function readMigrationsFolder(out: string): MigrationsFolder {
   }));
   const snapshots = read.map(({ file, snapshot }) => ({ file, id: snapshot.id, prevId: snapshot.prevId }));
 
-  for (const entry of journal.entries) {
+  // The latest migration must be whole: its snapshot is the previous state, and without its SQL its
+  // changes would never reach the database. Gaps further back (files deleted by hand, as real
+  // histories have) do not change what is generated, and drizzle-kit ignores them too: warn only.
+  const warnings: string[] = [];
+  journal.entries.forEach((entry, i) => {
+    const latest = i === journal.entries.length - 1;
     const sqlPath = join(out, `${entry.tag}.sql`);
     if (!existsSync(sqlPath)) {
-      throw new UserInputError(
-        `${show(sqlPath)} is missing: ${show(jPath)} lists migration "${entry.tag}" but its SQL file is not there. ` +
-          `Restore it from version control, or remove the entry from the journal if the migration was never applied anywhere.`,
-        sqlPath,
-      );
+      if (!latest) {
+        warnings.push(`${show(sqlPath)} is missing although ${show(jPath)} lists it; drizzle-orm's migrators cannot read this folder until it is restored or its entry removed.`);
+      } else {
+        throw new UserInputError(
+          `${show(sqlPath)} is missing: ${show(jPath)} lists migration "${entry.tag}" but its SQL file is not there. ` +
+            `Restore it from version control, or remove the entry (and its snapshot) if the migration was never applied anywhere.`,
+          sqlPath,
+        );
+      }
     }
     const snapPath = join(metaDir, `${tagPrefix(entry.tag)}_snapshot.json`);
     if (!existsSync(snapPath)) {
-      throw new UserInputError(
-        `${show(snapPath)} is missing: ${show(jPath)} lists migration "${entry.tag}" but not the snapshot drizzle-kit wrote with it. ` +
-          `Restore it from version control; drizzle-d1 needs it to know the schema after that migration.`,
-        snapPath,
-      );
+      if (!latest) {
+        warnings.push(`${show(snapPath)} is missing although ${show(jPath)} lists "${entry.tag}"; only the latest snapshot is needed to generate.`);
+      } else {
+        throw new UserInputError(
+          `${show(snapPath)} is missing: ${show(jPath)} lists migration "${entry.tag}" but not the snapshot drizzle-kit wrote with it. ` +
+            `Restore it from version control; drizzle-d1 needs it to know the schema after that migration.`,
+          snapPath,
+        );
+      }
     }
-  }
+  });
 
   const byPrev = new Map<string, string>();
   for (const snapshot of snapshots) {
@@ -203,7 +218,7 @@ export function readMigrationsFolder(out: string): MigrationsFolder {
     byPrev.set(snapshot.prevId, file);
   }
 
-  return { dir: out, journal, snapshots, latest: read.at(-1)?.snapshot ?? null };
+  return { dir: out, journal, snapshots, latest: read.at(-1)?.snapshot ?? null, warnings };
 }
 
 export const stateOf = (s: Snapshot | null): SchemaState =>
