@@ -311,7 +311,7 @@ describe('drizzle-d1 generate: writing', () => {
 
     const none = await drizzleD1(p.dir, ['generate', '--json']);
     expect(none.exitCode, none.stderr).toBe(0);
-    expect(JSON.parse(none.stdout)).toEqual({ status: 'no-changes' });
+    expect(JSON.parse(none.stdout)).toEqual({ status: 'no-changes', warnings: [] });
 
     p.schema(V3.replace(`name: text('name').notNull(),`, `fullName: text('full_name').notNull(),`));
     const before = treeOf(p);
