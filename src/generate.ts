@@ -4,9 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { resolveConfig, type GenerateFlags, type ResolvedConfig } from './config/index.js';
-import { UserInputError } from './config/errors.js';
+import { displayPath, UserInputError } from './config/errors.js';
 import { diffSchemas, findAmbiguities } from './diff/diff.js';
 import { hintsToRenames, type Hint } from './diff/hints.js';
 import type { Ambiguity, Renames } from './diff/types.js';
@@ -71,7 +71,7 @@ export async function loadSchemaState(config: ResolvedConfig): Promise<SchemaSta
     return serializeSchema(collectEntities(modules, drizzle), drizzle, config.casing);
   } catch (e) {
     if (!(e instanceof SchemaError)) throw e;
-    const shown = files.map((f) => relative(config.projectRoot, f) || f).join(', ');
+    const shown = files.map((f) => displayPath(f, config.projectRoot)).join(', ');
     throw new UserInputError(`The schema in ${shown} cannot be migrated: ${e.message.replace(/\.?$/, ".")} Fix it there and run drizzle-d1 generate again.`, files[0]);
   }
 }
@@ -184,5 +184,3 @@ async function writeMigration(
   if (!options.dryRun) writeFilesAtomically(files);
   return { config, warnings, migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id } };
 }
-
-export const displayPath = (config: ResolvedConfig, path: string) => relative(config.projectRoot, path) || path;

@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
-import { UserInputError } from '../config/errors.js';
+import { displayPath, UserInputError } from '../config/errors.js';
 import type { GenerateFlags } from '../config/index.js';
 import { parseHints, parseRenameFlag, suggestedHints, type Hint } from '../diff/hints.js';
-import { AmbiguityError, displayPath, generate, type GenerateResult, type RenameResolver } from '../generate.js';
+import { AmbiguityError, generate, type GenerateResult, type RenameResolver } from '../generate.js';
 import type { Plan } from '../plan/types.js';
 import { terminalResolver } from './prompt.js';
 
@@ -67,10 +67,10 @@ function printSummary(result: GenerateResult, out: (s: string) => void, dryRun =
   }
   if (dryRun) {
     out(`\n${m.sql}\n`);
-    out(`(dry run: ${displayPath(result.config, m.sqlPath)} was not written)`);
+    out(`(dry run: ${displayPath(m.sqlPath, result.config.projectRoot)} was not written)`);
     return;
   }
-  out(`[✓] Your SQL migration file ➜ ${displayPath(result.config, m.sqlPath)} 🚀`);
+  out(`[✓] Your SQL migration file ➜ ${displayPath(m.sqlPath, result.config.projectRoot)} 🚀`);
 }
 
 function ambiguityMessage(e: AmbiguityError): string {
@@ -131,7 +131,7 @@ async function runGenerate(opts: CliOptions): Promise<number> {
       const m = result.migration;
       process.stdout.write(
         JSON.stringify(
-          m ? { status: opts.dryRun ? 'dry-run' : 'written', tag: m.tag, sql: displayPath(result.config, m.sqlPath), snapshot: displayPath(result.config, m.snapshotPath), plan: planReport(m.plan), dryRun: Boolean(opts.dryRun), warnings: result.warnings }
+          m ? { status: opts.dryRun ? 'dry-run' : 'written', tag: m.tag, sql: displayPath(m.sqlPath, result.config.projectRoot), snapshot: displayPath(m.snapshotPath, result.config.projectRoot), plan: planReport(m.plan), dryRun: Boolean(opts.dryRun), warnings: result.warnings }
             : { status: 'no-changes', warnings: result.warnings },
           null,
           2,

@@ -1,3 +1,5 @@
+import { isAbsolute, relative } from 'node:path';
+
 /**
  * Bad input from the user (config, schema, migrations folder, a change that cannot be made safely).
  * The message is one paragraph naming the file and saying what to do; the CLI prints it and exits 1
@@ -11,4 +13,19 @@ export class UserInputError extends Error {
     super(message);
     this.name = 'UserInputError';
   }
+}
+
+/** `file` relative to `root` when it lies inside it, absolute otherwise: how every message names a file. */
+export function displayPath(file: string, root: string = process.cwd()): string {
+  const rel = relative(root, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/** zod's issues as one line for a message: "`path`: problem; …" (the first three, then a count). */
+export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[], top = '(top level)'): string {
+  const shown = issues.slice(0, 3).map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.map(String).join('.') : top;
+    return `\`${where}\`: ${issue.message.replace(/^Invalid (?:input|option): /, '')}`;
+  });
+  return shown.join('; ') + (issues.length > 3 ? ` (and ${issues.length - 3} more)` : '');
 }

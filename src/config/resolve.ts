@@ -5,16 +5,15 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { displayPath, loadConfigModule } from '../schema/load.js';
+import { loadConfigModule } from '../schema/load.js';
 import { loadDotenv } from './env.js';
-import { UserInputError } from './errors.js';
+import { describeIssues, displayPath, UserInputError } from './errors.js';
 import {
   CASINGS,
   DIALECTS,
   DRIVERS,
   PREFIXES,
   configSchema,
-  describeIssues,
   type Casing,
   type Prefix,
 } from './schema.js';
@@ -178,7 +177,7 @@ async function resolveFromConfigFile(
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     throw new UserInputError(
-      `The drizzle config ${shown} is invalid: ${describeIssues(parsed.error)}. Fix these fields in ${shown} (see https://orm.drizzle.team/docs/drizzle-config-file) and run drizzle-d1 generate again.`,
+      `The drizzle config ${shown} is invalid: ${describeIssues(parsed.error.issues, '(config)')}. Fix these fields in ${shown} (see https://orm.drizzle.team/docs/drizzle-config-file) and run drizzle-d1 generate again.`,
       configPath,
     );
   }

@@ -41,14 +41,3 @@ export const configSchema = z.object({
 }).passthrough();
 
 export type ParsedConfig = z.output<typeof configSchema>;
-
-/** One line per zod issue: "`migrations.prefix`: expected one of …". */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(config)';
-      const what = issue.message.replace(/^Invalid (?:input|option): /, '');
-      return `\`${where}\`: ${what}`;
-    })
-    .join('; ');
-}

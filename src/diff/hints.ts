@@ -6,7 +6,7 @@
 // zod's v3 API (shipped inside zod 4): it loads in ~15 ms where zod 4 classic takes ~100 ms, and
 // generate runs many times a day.
 import { z } from 'zod/v3';
-import { UserInputError } from '../config/errors.js';
+import { describeIssues, UserInputError } from '../config/errors.js';
 import type { SchemaState } from '../snapshot/types.js';
 import type { Ambiguity, Renames } from './types.js';
 
@@ -27,9 +27,8 @@ export function parseHints(text: string, source: string): Hint[] {
   }
   const parsed = hintsSchema.safeParse(Array.isArray(raw) ? raw : [raw]);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
     throw new UserInputError(
-      `${source} holds a hint drizzle-d1 cannot read (at ${issue.path.join('.') || 'top level'}: ${issue.message}). ` +
+      `${source} holds a hint drizzle-d1 cannot read (${describeIssues(parsed.error.issues)}). ` +
         `Each hint is {"type":"rename","kind":"table"|"column","from":[…],"to":[…]} or {"type":"create","kind":…,"to":[…]}.`,
       source,
     );

@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { UserInputError } from '../config/errors.js';
+import { displayPath, UserInputError } from '../config/errors.js';
 
 export interface DrizzleModules {
   orm: typeof import('drizzle-orm');
@@ -111,12 +111,6 @@ function preloadDrizzle(projectRoot: string): void {
 // ---------------------------------------------------------------------------------------------------
 // Error reporting
 // ---------------------------------------------------------------------------------------------------
-
-/** `file` relative to `root` when it lies inside it, absolute otherwise. */
-export function displayPath(file: string, root: string = process.cwd()): string {
-  const rel = path.relative(root, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
 
 /**
  * The first meaningful line of a thrown value, prefixed with its error class when that adds

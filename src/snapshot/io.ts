@@ -4,8 +4,8 @@
  * each problem into a UserInputError naming the file; formatting is byte-compatible with drizzle-kit.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { UserInputError } from '../config/errors.js';
+import { join } from 'node:path';
+import { describeIssues, displayPath, UserInputError } from '../config/errors.js';
 import {
   ZERO_ID,
   journalSchema,
@@ -29,10 +29,7 @@ export interface MigrationsFolder {
 
 export const journalPath = (out: string) => join(out, 'meta', '_journal.json');
 
-function show(path: string, cwd = process.cwd()): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith('..') ? rel : path;
-}
+const show = (path: string) => displayPath(path);
 
 function parseJsonFile(path: string, what: string): unknown {
   const text = readFileSync(path, 'utf8');
@@ -48,12 +45,6 @@ function parseJsonFile(path: string, what: string): unknown {
   }
 }
 
-function zodProblem(issues: { path: PropertyKey[]; message: string }[]): string {
-  const first = issues[0];
-  if (!first) return 'unknown problem';
-  const where = first.path.length ? first.path.map(String).join('.') : '(top level)';
-  return `${where}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`;
-}
 
 /**
  * Reads one snapshot file (drizzle-kit SQLite snapshot version 6). Only the latest snapshot is the
@@ -93,7 +84,7 @@ export function readSnapshotFile(path: string, full = true): Snapshot {
   const parsed = snapshotSchema.safeParse(raw);
   if (!parsed.success) {
     throw new UserInputError(
-      `${show(path)} is not a valid drizzle-kit SQLite snapshot (${zodProblem(parsed.error.issues)}). ` +
+      `${show(path)} is not a valid drizzle-kit SQLite snapshot (${describeIssues(parsed.error.issues)}). ` +
         `Restore it from version control; drizzle-d1 will not guess the previous schema.`,
       path,
     );
@@ -144,7 +135,7 @@ export function readMigrationsFolder(out: string): MigrationsFolder {
     const parsed = journalSchema.safeParse(parseJsonFile(jPath, 'migration journal'));
     if (!parsed.success) {
       throw new UserInputError(
-        `${show(jPath)} is not a valid drizzle-kit journal (${zodProblem(parsed.error.issues)}). ` +
+        `${show(jPath)} is not a valid drizzle-kit journal (${describeIssues(parsed.error.issues)}). ` +
           `Restore it from version control; it lists the migrations that drizzle-orm's migrator applies.`,
         jPath,
       );

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { UserInputError } from '../config/errors.js';
+import { displayPath, UserInputError } from '../config/errors.js';
 
 export interface OutputFile {
   path: string;
@@ -20,7 +20,7 @@ export function writeFilesAtomically(files: OutputFile[]): void {
   for (const f of files) {
     if (f.mode === 'create' && existsSync(f.path)) {
       throw new UserInputError(
-        `${f.path} already exists; drizzle-d1 never overwrites a migration. ` +
+        `${displayPath(f.path)} already exists; drizzle-d1 never overwrites a migration. ` +
           `Choose another --name, or remove the file if it was never applied anywhere.`,
         f.path,
       );
