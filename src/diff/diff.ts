@@ -86,6 +86,24 @@ function columnAspects(from: Column, to: Column): ColumnAspect[] {
   return aspects;
 }
 
+/** Items matched by name: one that changed is dropped and added again, one that is gone dropped, a new one added. */
+function matchByName<T>(
+  before: Record<string, T>,
+  after: Record<string, T>,
+  unchanged: (before: T, after: T) => boolean,
+  drop: (item: T) => void,
+  add: (item: T) => void,
+): void {
+  for (const [name, item] of Object.entries(before)) {
+    const next = after[name];
+    if (next === undefined || !unchanged(item, next)) {
+      drop(item);
+      if (next !== undefined) add(next);
+    }
+  }
+  for (const [name, item] of Object.entries(after)) if (before[name] === undefined) add(item);
+}
+
 export interface SchemaDiff {
   changes: Change[];
   /** drizzle-kit's `_meta` for the new snapshot: quoted previous → current names. */
@@ -151,17 +169,16 @@ export function diffSchemas(prev: SchemaState, cur: SchemaState, renames: Rename
       columns: ix.columns.map((col) => (p.columns[col] ? mapCol(from, col) : renameInSql(col, from, to, cols))),
       ...(ix.where !== undefined ? { where: renameInSql(ix.where, from, to, cols) } : {}),
     });
-    for (const [name, ix] of Object.entries(p.indexes)) {
-      const next = c.indexes[name];
-      const mapped = mapIndex(ix);
-      if (!next || !same([mapped.columns, mapped.isUnique, mapped.where], [next.columns, next.isUnique, next.where])) {
-        changes.push({ kind: 'dropIndex', table: to, index: ix });
-        if (next) changes.push({ kind: 'createIndex', table: to, index: next });
-      }
-    }
-    for (const [name, ix] of Object.entries(c.indexes)) {
-      if (!p.indexes[name]) changes.push({ kind: 'createIndex', table: to, index: ix });
-    }
+    matchByName(
+      p.indexes,
+      c.indexes,
+      (ix, next) => {
+        const mapped = mapIndex(ix);
+        return same([mapped.columns, mapped.isUnique, mapped.where], [next.columns, next.isUnique, next.where]);
+      },
+      (index) => changes.push({ kind: 'dropIndex', table: to, index }),
+      (index) => changes.push({ kind: 'createIndex', table: to, index }),
+    );
 
     // Foreign keys: compared by content, not by their derived names (the name is not in the SQL).
     const mapFk = (fk: ForeignKey): ForeignKey => {
@@ -184,42 +201,29 @@ export function diffSchemas(prev: SchemaState, cur: SchemaState, renames: Rename
     const pkTo = compositePk(c);
     if (!same(pkFrom, pkTo)) changes.push({ kind: 'alterPrimaryKey', table: to, from: compositePk(p), to: pkTo });
 
-    const checkText = (v: string) => renameInSql(v, from, to, cols);
-    for (const [name, ck] of Object.entries(p.checkConstraints)) {
-      const next = c.checkConstraints[name];
-      if (!next || checkText(ck.value) !== next.value) {
-        changes.push({ kind: 'dropCheck', table: to, check: ck });
-        if (next) changes.push({ kind: 'addCheck', table: to, check: next });
-      }
-    }
-    for (const [name, ck] of Object.entries(c.checkConstraints)) {
-      if (!p.checkConstraints[name]) changes.push({ kind: 'addCheck', table: to, check: ck });
-    }
-
-    for (const [name, u] of Object.entries(p.uniqueConstraints)) {
-      const next = c.uniqueConstraints[name];
-      if (!next || !same(u.columns.map((col) => mapCol(from, col)), next.columns)) {
-        changes.push({ kind: 'dropUnique', table: to, unique: u });
-        if (next) changes.push({ kind: 'addUnique', table: to, unique: next });
-      }
-    }
-    for (const [name, u] of Object.entries(c.uniqueConstraints)) {
-      if (!p.uniqueConstraints[name]) changes.push({ kind: 'addUnique', table: to, unique: u });
-    }
+    matchByName(
+      p.checkConstraints,
+      c.checkConstraints,
+      (ck, next) => renameInSql(ck.value, from, to, cols) === next.value,
+      (check) => changes.push({ kind: 'dropCheck', table: to, check }),
+      (check) => changes.push({ kind: 'addCheck', table: to, check }),
+    );
+    matchByName(
+      p.uniqueConstraints,
+      c.uniqueConstraints,
+      (u, next) => same(u.columns.map((col) => mapCol(from, col)), next.columns),
+      (unique) => changes.push({ kind: 'dropUnique', table: to, unique }),
+      (unique) => changes.push({ kind: 'addUnique', table: to, unique }),
+    );
   }
 
   // Views hold no rows: any difference is a drop and a create (SQLite has no ALTER VIEW).
-  for (const [name, view] of Object.entries(prev.views)) {
-    const next = cur.views[name];
-    if (!next || !same([view.definition, view.isExisting], [next.definition, next.isExisting])) {
-      changes.push({ kind: 'dropView', view });
-    }
-  }
-  for (const [name, view] of Object.entries(cur.views)) {
-    const old = prev.views[name];
-    if (!old || !same([old.definition, old.isExisting], [view.definition, view.isExisting])) {
-      changes.push({ kind: 'createView', view });
-    }
-  }
+  matchByName(
+    prev.views,
+    cur.views,
+    (v, next) => same([v.definition, v.isExisting], [next.definition, next.isExisting]),
+    (view) => changes.push({ kind: 'dropView', view }),
+    (view) => changes.push({ kind: 'createView', view }),
+  );
   return { changes, meta };
 }
