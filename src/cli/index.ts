@@ -28,6 +28,9 @@ const { Command, Option } = createRequire(import.meta.url)('commander') as typeo
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** The rows a plan copies, as a formula over the rebuilt tables' row counts. */
+const rowsFormula = (plan: Plan) => plan.rebuilds.map((r) => `rows(${r.table})`).join(' + ') || '0';
+
 /** The plan as `--json` reports it: tables rebuilt, moved, and the rows each rewrites. */
 export function planReport(plan: Plan | null) {
   if (!plan) return null;
@@ -43,7 +46,7 @@ export function planReport(plan: Plan | null) {
       rowsRewritten: `rows(${r.table})`,
     })),
     moved: plan.rebuilds.filter((r) => !r.reasons.length).map((r) => r.table),
-    rowsRewritten: plan.rebuilds.map((r) => `rows(${r.table})`).join(' + ') || '0',
+    rowsRewritten: rowsFormula(plan),
     warnings: plan.warnings,
   };
 }
@@ -62,7 +65,7 @@ function printSummary(result: GenerateResult, out: (s: string) => void, dryRun =
     for (const c of plan.droppedColumns) out(`  ! drop column ${c.table}.${c.column} (destructive: its values are deleted)`);
     for (const w of plan.warnings) out(`  warning: ${w}`);
     if (plan.rebuilds.length) {
-      out(`  rows rewritten: ${plan.rebuilds.map((r) => `rows(${r.table})`).join(' + ')} (each row copied once)`);
+      out(`  rows rewritten: ${rowsFormula(plan)} (each row copied once)`);
     }
   }
   if (dryRun) {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describeIssues, displayPath, UserInputError } from '../config/errors.js';
 import {
   ZERO_ID,
+  emptyState,
   journalSchema,
   snapshotSchema,
   type Journal,
@@ -213,7 +214,7 @@ export function readMigrationsFolder(out: string): MigrationsFolder {
 }
 
 export const stateOf = (s: Snapshot | null): SchemaState =>
-  s ? { tables: s.tables, views: s.views, internal: s.internal } : { tables: {}, views: {}, internal: { indexes: {} } };
+  s ? { tables: s.tables, views: s.views, internal: s.internal } : emptyState();
 
 export const previousId = (s: Snapshot | null) => s?.id ?? ZERO_ID;
 

@@ -222,4 +222,4 @@ export function render(prev: SchemaState, cur: SchemaState, renames: Renames) {
 }
 
 
-export const emptyState = (): SchemaState => ({ tables: {}, views: {}, internal: { indexes: {} } });
+export { emptyState } from '../../src/snapshot/types.js';

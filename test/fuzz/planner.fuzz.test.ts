@@ -8,16 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { applyMigration, openD1Database } from '../../src/d1/apply.js';
 import { checkIntegrity, describeSchema, dumpRows } from '../../src/d1/inspect.js';
 import { noRenames } from '../../src/diff/types.js';
-import type { SchemaState } from '../../src/snapshot/types.js';
 import { seedFromSnapshot } from '../support/seed.js';
 import { structureOf } from '../support/structure.js';
-import { mutate, randomSchema, render, rng } from './evolutions.js';
+import { emptyState, mutate, randomSchema, render, rng } from './evolutions.js';
 
 const CASES = Number(process.env.DRIZZLE_D1_FUZZ_CASES ?? 400);
 
 describe('random schema evolutions under D1 rules', () => {
   it(`${CASES} seeded cases keep every row and reach the fresh-build schema`, () => {
-    const empty: SchemaState = { tables: {}, views: {}, internal: { indexes: {} } };
+    const empty = emptyState();
     for (let seed = 1; seed <= CASES; seed++) {
       const r = rng(seed);
       const prev = randomSchema(r);

@@ -3,7 +3,7 @@
  * by hints, or by --rename; emitted as ALTER TABLE … RENAME (no rows copied) and recorded in the
  * snapshot's `_meta` as drizzle-kit does.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,14 +11,14 @@ import { applyFolder, openD1Database } from '../../src/d1/apply.js';
 import { checkIntegrity, dumpRows } from '../../src/d1/inspect.js';
 import type { Renames } from '../../src/diff/types.js';
 import { CORE, repoRoot, TempProject } from '../support/project.js';
+import { buildCli } from '../cli/support.js';
 import { freshBuildByDrizzleKit, runScenario, schemaOf } from '../support/scenario.js';
 
 const bin = join(repoRoot, 'bin/drizzle-d1.js');
 const projects: TempProject[] = [];
 afterAll(() => projects.forEach((p) => p.dispose()));
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'ignore' });
-}, 120_000);
+// The CLI runs from dist/: build it once, under the same lock the CLI tests use.
+beforeAll(() => buildCli(), 180_000);
 
 const v1 =
   CORE +

@@ -2,11 +2,11 @@
  * Temporary Drizzle projects for tests: a folder with drizzle.config.ts, a schema file and this
  * repository's node_modules linked in, so the user's drizzle-orm is the one the tests compare with.
  */
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate, type GenerateResult } from '../../src/generate.js';
+import { projectWith } from './files.js';
 import type { GenerateFlags } from '../../src/config/index.js';
 import type { Renames } from '../../src/diff/types.js';
 
@@ -23,15 +23,13 @@ export class TempProject {
   readonly out: string;
 
   constructor(options: ProjectOptions = {}) {
-    mkdirSync(join(repoRoot, '.tmp'), { recursive: true });
-    this.dir = mkdtempSync(join(tmpdir(), 'drizzle-d1-'));
-    symlinkSync(join(repoRoot, 'node_modules'), join(this.dir, 'node_modules'), 'dir');
-    this.out = join(this.dir, options.out ?? 'drizzle');
-    writeFileSync(
-      join(this.dir, 'drizzle.config.ts'),
-      `import { defineConfig } from 'drizzle-kit';\n` +
-        `export default defineConfig({ dialect: 'sqlite', schema: './src/schema.ts', out: './${options.out ?? 'drizzle'}', ${options.configExtra ?? ''} });\n`,
-    );
+    const out = options.out ?? 'drizzle';
+    this.dir = projectWith({
+      'drizzle.config.ts':
+        `import { defineConfig } from 'drizzle-kit';\n` +
+        `export default defineConfig({ dialect: 'sqlite', schema: './src/schema.ts', out: './${out}', ${options.configExtra ?? ''} });\n`,
+    });
+    this.out = join(this.dir, out);
   }
 
   write(files: Record<string, string>): this {
