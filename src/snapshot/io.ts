@@ -3,7 +3,7 @@
  * `<out>/meta/<prefix>_snapshot.json` and `<out>/<tag>.sql`. Reading validates everything and turns
  * each problem into a UserInputError naming the file; formatting is byte-compatible with drizzle-kit.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeIssues, displayPath, UserInputError } from '../config/errors.js';
 import {
@@ -105,7 +105,9 @@ export function readMigrationsFolder(out: string): MigrationsFolder {
   const empty: Journal = { version: '7', dialect: 'sqlite', entries: [] };
 
   if (existsSync(out)) {
-    const legacy = readdirSync(out).filter((n) => /^\d{14}$/.test(n) && statSync(join(out, n)).isDirectory());
+    // Only sub-folders can be another layout; one listing serves both checks (this runs every time).
+    const folders = readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const legacy = folders.filter((n) => /^\d{14}$/.test(n));
     if (legacy.length) {
       throw new UserInputError(
         `${show(join(out, legacy[0]!))} is an old drizzle-kit (≤0.19) migration folder. ` +
@@ -113,10 +115,10 @@ export function readMigrationsFolder(out: string): MigrationsFolder {
         join(out, legacy[0]!),
       );
     }
-    const v1 = readdirSync(out).find(
-      (n) => existsSync(join(out, n, 'migration.sql')) && existsSync(join(out, n, 'snapshot.json')),
-    );
-    if (v1 && !existsSync(jPath)) {
+    const v1 = existsSync(jPath)
+      ? undefined
+      : folders.find((n) => existsSync(join(out, n, 'migration.sql')) && existsSync(join(out, n, 'snapshot.json')));
+    if (v1) {
       throw new UserInputError(
         `${show(join(out, v1))} uses drizzle-kit 1.0's folder-per-migration layout, which drizzle-d1 does not write yet. ` +
           `drizzle-d1 continues drizzle-kit 0.x folders (meta/_journal.json and snapshots); keep using drizzle-kit 1.0 for this folder.`,
