@@ -66,7 +66,7 @@ process.on('exit', () => {
  * repository's bin/ and dist/ as they are.
  */
 const d1Root = flag('--no-build') ? repo : join(base, 'drizzle-d1');
-const D1_BIN = join(d1Root, 'bin', 'drizzle-d1.js');
+const D1_BIN = join(d1Root, 'bin', 'drizzle-d1.cjs');
 const KIT_BIN = join(repo, 'node_modules', 'drizzle-kit', 'bin.cjs');
 const childEnv: NodeJS.ProcessEnv = { ...process.env };
 delete childEnv.NODE_OPTIONS;
@@ -221,13 +221,9 @@ const started = performance.now();
 const loadAtStart = os.loadavg();
 if (d1Root !== repo) {
   log(`compiling src/ into ${join(d1Root, 'dist')}`);
-  execFileSync(
-    process.execPath,
-    [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(repo, 'tsconfig.build.json'), '--outDir', join(d1Root, 'dist')],
-    { cwd: repo, stdio: 'inherit' },
-  );
+  execFileSync(process.execPath, [join(repo, 'scripts', 'build.mjs'), '--out-dir', join(d1Root, 'dist')], { cwd: repo, stdio: 'inherit' });
   mkdirSync(join(d1Root, 'bin'));
-  copyFileSync(join(repo, 'bin', 'drizzle-d1.js'), D1_BIN);
+  copyFileSync(join(repo, 'bin', 'drizzle-d1.cjs'), D1_BIN);
   copyFileSync(join(repo, 'package.json'), join(d1Root, 'package.json'));
   cpSync(join(repo, 'templates'), join(d1Root, 'templates'), { recursive: true });
   symlinkSync(join(repo, 'node_modules'), join(d1Root, 'node_modules'), 'dir');
@@ -337,7 +333,7 @@ const orm = () => { projectRequire('drizzle-orm'); projectRequire('drizzle-orm/s
 const tsx = () => repoRequire('tsx/cjs/api').register();
 if (what === 'schema') { orm(); tsx(); }
 const t0 = performance.now();
-if (what === 'import') await import(arg);
+if (what === 'require') repoRequire(arg);
 if (what === 'orm') orm();
 if (what === 'tsx') tsx();
 if (what === 'tsx-orm') { tsx(); orm(); }
@@ -345,31 +341,22 @@ if (what === 'schema') projectRequire(join(process.cwd(), 'src/schema.ts'));
 process.stdout.write(String(performance.now() - t0));
 `,
 );
-/** drizzle-d1's static ESM import graph from dist/cli/index.js: its own module count and the packages it loads. */
-const d1Graph = (() => {
-  const packages = new Set<string>();
-  const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/^(?:import|export) [^;]*?from '([^']+)';|^import '([^']+)';/gm)) {
-      const spec = (m[1] ?? m[2])!;
-      if (spec.startsWith('.')) visit(resolve(dirname(file), spec));
-      else if (!spec.startsWith('node:')) packages.add(spec);
-    }
-  };
-  visit(join(d1Root, 'dist', 'cli', 'index.js'));
-  return { modules: seen.size, packages: [...packages].sort() };
-})();
+/** The packages the CLI bundle dist/cli.cjs requires as it loads (its top-level requires). */
+const d1Packages = [
+  ...new Set(
+    [...readFileSync(join(d1Root, 'dist', 'cli.cjs'), 'utf8').matchAll(/^var \w+ = (?:__toESM\()?require\("([^"]+)"\)/gm)]
+      .map((m) => m[1]!)
+      .filter((spec) => !spec.startsWith('node:')),
+  ),
+].sort();
 const probes: { label: string; args: string[]; cwd: string }[] = [
   { label: 'bare `node -e ""` process (spawn to exit)', args: [], cwd: same5 },
   {
-    label: `import drizzle-d1's static module graph (${d1Graph.modules} files of dist/ from cli/index.js, and ${d1Graph.packages.map((d) => `\`${d}\``).join(', ')})`,
-    args: ['import', pathToFileURL(join(d1Root, 'dist/cli/index.js')).href],
+    label: `require drizzle-d1's CLI bundle (dist/cli.cjs, and ${d1Packages.map((d) => `\`${d}\``).join(', ')})`,
+    args: ['require', join(d1Root, 'dist', 'cli.cjs')],
     cwd: same5,
   },
-  ...d1Graph.packages.map((d) => ({ label: `… \`${d}\` alone`, args: ['import', import.meta.resolve(d)], cwd: same5 })),
+  ...d1Packages.map((d) => ({ label: `… \`${d}\` alone`, args: ['require', d], cwd: same5 })),
   { label: "require('drizzle-orm') + 'drizzle-orm/sqlite-core', no tsx hook yet", args: ['orm'], cwd: same5 },
   { label: '… the same two requires after the tsx hook is registered', args: ['tsx-orm'], cwd: same5 },
   { label: "register tsx's CommonJS hook (require('tsx/cjs/api').register())", args: ['tsx'], cwd: same5 },
@@ -447,9 +434,9 @@ function analyseProfile(file: string): { owners: Map<string, number>; stages: Ma
       bucket ??= owner(frame.url);
       if (stage === null && frame.url.startsWith(d1Dist) && STAGES[frame.functionName]) stage = STAGES[frame.functionName]!;
     }
-    bucket ??= 'Node internals, no package on stack (startup, ESM load/link)';
+    bucket ??= 'Node internals, no package on stack (startup, module loading)';
     add(owners, bucket, dt);
-    stage ??= 'outside the pipeline (startup, ESM import of dist/ and its deps, GC, idle)';
+    stage ??= 'outside the pipeline (startup, loading dist/cli.cjs and its deps, GC, idle)';
     if (!stages.has(stage)) stages.set(stage, new Map());
     add(stages.get(stage)!, bucket, dt);
   });

@@ -42,7 +42,7 @@ const counts = async () => {
 const before = await counts();
 
 step('drizzle-d1 generate   (users.name becomes nullable: SQLite must rebuild `users`)');
-const gen = await execa('node', [join(root, 'bin/drizzle-d1.js'), 'generate', '--name', 'users_name_optional'], { cwd: work, env, reject: false });
+const gen = await execa('node', [join(root, 'bin/drizzle-d1.cjs'), 'generate', '--name', 'users_name_optional'], { cwd: work, env, reject: false });
 console.log(gen.stdout + gen.stderr);
 if (gen.exitCode !== 0) process.exit(gen.exitCode ?? 1);
 console.log(readFileSync(join(work, 'drizzle/0001_users_name_optional.sql'), 'utf8'));

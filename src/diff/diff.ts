@@ -7,9 +7,8 @@
  * difference is such a rename is therefore not a change.
  */
 import type { Column, ForeignKey, Index, SchemaState, Table } from '../snapshot/types.js';
+import { sameJson as same } from '../snapshot/equal.js';
 import type { Ambiguity, Change, ColumnAspect, Renames } from './types.js';
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Table-name mapping previous → current for every table that survives. */
 function tableMapping(prev: SchemaState, cur: SchemaState, renames: Renames): Map<string, string> {

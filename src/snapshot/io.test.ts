@@ -31,6 +31,24 @@ describe('reading a drizzle-kit migrations folder', () => {
     }
   });
 
+  it('takes tables and views identical to the current schema as valid and checks the rest', () => {
+    const dir = join(real, 'cloudflog');
+    const full = readMigrationsFolder(dir).latest!;
+    const names = Object.keys(full.tables);
+    // The schema "now": every table as in the file except the first, which changed.
+    const known = { tables: { ...full.tables, [names[0]!]: { ...full.tables[names[0]!]!, name: 'changed' } }, views: full.views };
+    const partly = readMigrationsFolder(dir, known).latest!;
+    expect(partly).toEqual(full);
+    expect(Object.keys(partly.tables)).toEqual(names);
+
+    // A table that differs from the schema is still validated, with its path in the message.
+    const file = join(dir, 'meta', readMigrationsFolder(dir).snapshots.at(-1)!.file);
+    const broken = JSON.parse(readFileSync(file, 'utf8'));
+    broken.tables[names[0]!].columns = 'oops';
+    const copy = folder({ 'meta/_journal.json': journal(['0000_x']), '0000_x.sql': '', 'meta/0000_snapshot.json': JSON.stringify(broken) });
+    expect(() => readMigrationsFolder(copy, known)).toThrow(new RegExp(`tables\\.${names[0]}\\.columns`));
+  });
+
   it('warns about files missing further back in the history, as drizzle-kit ignores them', () => {
     const f = readMigrationsFolder(
       folder({ 'meta/_journal.json': journal(['0000_a', '0001_b']), '0001_b.sql': 'SELECT 1;', 'meta/0001_snapshot.json': snapshot('b', 'a') }),

@@ -1,5 +1,5 @@
 /**
- * The built CLI (`bin/drizzle-d1.js generate`) run as a subprocess, without a TTY, on bad input and on
+ * The built CLI (`bin/drizzle-d1.cjs generate`) run as a subprocess, without a TTY, on bad input and on
  * the edge cases of writing: every refusal exits non-zero with one paragraph naming the file at fault
  * and leaves the project exactly as it was.
  */

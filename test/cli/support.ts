@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { repoRoot, type TempProject } from '../support/project.js';
 
-export const CLI_BIN = join(repoRoot, 'bin', 'drizzle-d1.js');
+export const CLI_BIN = join(repoRoot, 'bin', 'drizzle-d1.cjs');
 export const DRIZZLE_KIT_BIN = join(repoRoot, 'node_modules', '.bin', 'drizzle-kit');
 
 const LOCK = join(repoRoot, '.tmp', 'cli-build.lock');

@@ -14,7 +14,7 @@ import { CORE, repoRoot, TempProject } from '../support/project.js';
 import { buildCli } from '../cli/support.js';
 import { freshBuildByDrizzleKit, runScenario, schemaOf } from '../support/scenario.js';
 
-const bin = join(repoRoot, 'bin/drizzle-d1.js');
+const bin = join(repoRoot, 'bin/drizzle-d1.cjs');
 const projects: TempProject[] = [];
 afterAll(() => projects.forEach((p) => p.dispose()));
 // The CLI runs from dist/: build it once, under the same lock the CLI tests use.
