@@ -10,7 +10,7 @@
  *    for the 300-table change; and the wall time to apply that change to a 1,000,000-row child table.
  * 3. A markdown report on stdout and in bench/README.md, with the command that reproduces it.
  *
- * Flags: --reps N (default 5), --quick (2 reps, 1 apply), --rows N (rows of the big child table,
+ * Flags: --reps N (default 9), --quick (2 reps, 1 apply), --rows N (rows of the big child table,
  * default 1000000), --no-readme (print only), --no-build (skip `tsc`), --keep (keep the temp folder).
  */
 import Database from 'better-sqlite3';
@@ -40,7 +40,7 @@ const numberFlag = (name: string, fallback: number) => {
   return n;
 };
 const quick = flag('--quick');
-const reps = numberFlag('--reps', quick ? 2 : 5);
+const reps = numberFlag('--reps', quick ? 2 : 9);
 const applyReps = quick ? 1 : 3;
 const bigRows = numberFlag('--rows', 1_000_000);
 const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
