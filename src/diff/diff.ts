@@ -130,9 +130,16 @@ export function diffSchemas(prev: SchemaState, cur: SchemaState, renames: Rename
     if (!tables.has(name)) changes.push({ kind: 'dropTable', table: prev.tables[name]! });
   }
 
+  // Without renames a table whose snapshot entry did not change, and whose parents all survive, has
+  // nothing to compare: most tables of a large schema, on most runs.
+  const noRenames = !Object.keys(renames.tables).length && Object.values(renames.columns).every((m) => !Object.keys(m).length);
+  const unchanged = (p: Table, c: Table) =>
+    noRenames && same(p, c) && Object.values(p.foreignKeys).every((fk) => tables.has(fk.tableTo) || !prev.tables[fk.tableTo]);
+
   for (const [from, to] of tables) {
     const p = prev.tables[from]!;
     const c = cur.tables[to]!;
+    if (unchanged(p, c)) continue;
     const cols = colMaps.get(from)!;
     if (from !== to) {
       changes.push({ kind: 'renameTable', from, to });
