@@ -4,13 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageFile } from './package.js';
 import { resolveConfig, type GenerateFlags, type ResolvedConfig } from './config/index.js';
 import { displayPath, UserInputError } from './config/errors.js';
 import { diffSchemas, findAmbiguities } from './diff/diff.js';
 import { hintsToRenames, type Hint } from './diff/hints.js';
 import type { Ambiguity, Renames } from './diff/types.js';
 import type { Plan, PlanOptions } from './plan/types.js';
+import { packageFile } from './package.js';
 import { loadSchemaModules, schemaFiles } from './schema/load.js';
 import { collectEntities, SchemaError, serializeSchema } from './schema/serialize.js';
 import { bundlesMigrations, formatCustomSnapshot, formatEmbeddedMigrations, formatJournal, formatSnapshot, readMigrationsFolder, type MigrationsFolder, stateOf, previousId, journalPath, tagPrefix } from './snapshot/io.js';
