@@ -317,7 +317,8 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   const redirect: Record<string, string> = Object.fromEntries(rebuildOrder.map((n) => [n, NEW_PREFIX + n]));
   // New tables point at the new versions of rebuilt parents too: an old parent's DROP TABLE must not
   // reach them (SQLite would compile its ON DELETE action against tables already dropped).
-  for (const name of parentsFirst(created, curRefs)) {
+  const createOrder = parentsFirst(created, curRefs);
+  for (const name of createOrder) {
     steps.push({ kind: 'createTable', table: cur.tables[name]!, ...(rebuildOrder.length ? { references: redirect } : {}) });
   }
   for (const d of nativeDrops) if (!rebuildSet.has(d.table)) steps.push({ kind: 'dropColumn', ...d });
@@ -406,7 +407,7 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   return {
     steps,
     rebuilds,
-    createdTables: created,
+    createdTables: createOrder,
     droppedTables: droppedPrevNames,
     renamedTables,
     droppedColumns: changes.flatMap((c) => (c.kind === 'dropColumn' ? [{ table: c.table, column: c.column.name }] : [])),

@@ -41,6 +41,7 @@ export interface RebuildStep {
 export interface Plan {
   steps: Step[];
   rebuilds: RebuildStep[];
+  /** New tables, parents before children (the order they are created in). */
   createdTables: string[];
   droppedTables: string[];
   renamedTables: { from: string; to: string }[];
