@@ -161,3 +161,33 @@ describe('warnings for constraints existing rows may not meet', () => {
     expect(w).not.toMatch(/fresh/);
   });
 });
+
+describe('the foreign-key guard', () => {
+  const guardOf = (steps: Step[]) => steps.find((s) => s.kind === 'foreignKeyGuard');
+  const unrelated = [table('x', [pk()]), child('u', 'x', 'no action')];
+
+  it('checks the tables it copies and the children of the tables it rebuilds, nothing else', () => {
+    const prev = state(parent(), child('c', 'p', 'cascade'), child('r', 'p', 'restrict'), ...unrelated);
+    const p = plan(prev, { ...prev, tables: { ...prev.tables, p: parent(false) } });
+    expect(guardOf(p.steps)).toMatchObject({ checked: ['c', 'p', 'r'] });
+  });
+
+  it('refuses a migration that would copy or check a child whose parent columns are not unique', () => {
+    const byName = table('m', [pk(), col('pname')], { fks: [fk('m', 'pname', 'p', 'no action', 'name')] });
+    const prev = state(parent(), byName);
+    expect(() => plan(prev, { ...prev, tables: { ...prev.tables, p: parent(false) } })).toThrow(
+      /`m` references `p`\(name\), which is neither its primary key nor unique[\s\S]*This migration would fail on it/,
+    );
+    // Unique parent columns are fine, in any order for a composite key.
+    const unique = { ...parent(false), indexes: { p_name: { name: 'p_name', columns: ['name'], isUnique: true } } };
+    expect(plan(prev, { ...prev, tables: { ...prev.tables, p: unique } }).rebuilds.map((r) => r.table)).toEqual(['p']);
+  });
+
+  it('only warns about such a foreign key on a new table (no rows to copy yet), and not again later', () => {
+    const byName = table('m', [pk(), col('pname')], { fks: [fk('m', 'pname', 'p', 'no action', 'name')] });
+    const p = plan(state(parent()), state(parent(), byName));
+    expect(p.warnings.join('\n')).toMatch(/`m` references `p`\(name\), which is neither its primary key nor unique/);
+    const later = plan(state(parent(), byName), state(parent(), byName, table('z', [pk()])));
+    expect(later.warnings).toEqual([]);
+  });
+});

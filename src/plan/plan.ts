@@ -258,6 +258,24 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
     }
     copies.set(name, cols);
   }
+  // The tables whose rows this migration can leave without a parent row: those it copies, and those
+  // whose parent it rebuilds or drops. Only these are checked at the end, so an untouched table's old
+  // orphans, or its unusable foreign key, cannot fail the migration.
+  const parentTouched = new Set([...rebuildNames, ...droppedPrevNames]);
+  const checked = Object.keys(cur.tables)
+    .filter((t) => rebuildSet.has(t) || Object.values(cur.tables[t]!.foreignKeys).some((f) => parentTouched.has(f.tableTo)))
+    .sort();
+  // A foreign key whose parent columns are neither the primary key nor covered by a unique index is
+  // unusable: SQLite refuses every write to the child and its parent ("foreign key mismatch",
+  // sqlite.org/foreignkeys.html §3), and D1 always enforces foreign keys. A migration that copies or
+  // checks such a child cannot succeed; a new one is said, since writes to it will fail.
+  for (const [table, fk] of Object.entries(cur.tables).flatMap(([t, def]) => Object.values(def.foreignKeys).map((f) => [t, f] as const))) {
+    if (parentKeyIsUnique(cur, fk)) continue;
+    const what = `\`${table}\` references \`${fk.tableTo}\`(${fk.columnsTo.join(', ')}), which is neither its primary key nor unique, so SQLite rejects every write to \`${table}\` ("foreign key mismatch").`;
+    const fix = `Reference the primary key, or make those columns unique (.unique() or a uniqueIndex).`;
+    if (checked.includes(table)) unsafe.push(`${what} This migration would fail on it. ${fix}`);
+    else if (createdSet.has(table) || byTable.get(table)?.some((c) => c.kind === 'addForeignKey')) warnings.push(`${what} ${fix}`);
+  }
   if (unsafe.length) {
     throw new UserInputError(
       `drizzle-d1 refuses to generate a migration that can fail or lose data on a table that holds rows: ${unsafe.join(' ')} Nothing was written.`,
@@ -375,7 +393,7 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   }
   for (const view of createdViews) steps.push({ kind: 'createView', view });
   if (needsFrame) {
-    steps.push({ kind: 'foreignKeyGuard', table: guardName });
+    if (checked.length) steps.push({ kind: 'foreignKeyGuard', table: guardName, checked });
     steps.push({ kind: 'deferForeignKeys', on: false });
   }
 
@@ -413,6 +431,21 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
     droppedColumns: changes.flatMap((c) => (c.kind === 'dropColumn' ? [{ table: c.table, column: c.column.name }] : [])),
     warnings,
   };
+}
+
+/** Whether SQLite can use `fk`: its parent columns are the parent's primary key or a unique index's (any order). */
+function parentKeyIsUnique(state: SchemaState, fk: ForeignKey): boolean {
+  const parent = state.tables[fk.tableTo];
+  if (!parent) return true; // a missing parent table is a different error, reported where it is used
+  const key = [...fk.columnsTo].sort().join('\u0000');
+  const sameKey = (columns: string[]) => [...columns].sort().join('\u0000') === key;
+  const singlePk = Object.values(parent.columns).filter((c) => c.primaryKey).map((c) => c.name);
+  return (
+    (singlePk.length > 0 && sameKey(singlePk)) ||
+    Object.values(parent.compositePrimaryKeys).some((pk) => sameKey(pk.columns)) ||
+    Object.values(parent.indexes).some((ix) => ix.isUnique && !ix.where && sameKey(ix.columns)) ||
+    Object.values(parent.uniqueConstraints).some((u) => sameKey(u.columns))
+  );
 }
 
 /**

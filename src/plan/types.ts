@@ -25,7 +25,8 @@ export type Step =
   | { kind: 'dropTable'; name: string }
   | { kind: 'createIndex'; table: string; index: Index; expressions: string[] }
   | { kind: 'createView'; view: View }
-  | { kind: 'foreignKeyGuard'; table: string };
+  /** Fails the file when a `checked` table holds a reference to a missing parent row. */
+  | { kind: 'foreignKeyGuard'; table: string; checked: string[] };
 
 export type StepKind = Step['kind'];
 

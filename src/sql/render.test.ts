@@ -43,12 +43,12 @@ describe('SQL rendering', () => {
     ]);
   });
 
-  it('guards with a CHECK that fails on any dangling reference, never with foreign_keys=OFF', () => {
-    const sql = renderMigration(emptyPlan([{ kind: 'deferForeignKeys', on: true }, { kind: 'foreignKeyGuard', table: 'g' }, { kind: 'deferForeignKeys', on: false }]), true);
+  it('guards with a CHECK that fails on any dangling reference in the checked tables, never with foreign_keys=OFF', () => {
+    const sql = renderMigration(emptyPlan([{ kind: 'deferForeignKeys', on: true }, { kind: 'foreignKeyGuard', table: 'g', checked: ['posts', "o'brien"] }, { kind: 'deferForeignKeys', on: false }]), true);
     expect(sql).toBe(
       'PRAGMA defer_foreign_keys = ON;--> statement-breakpoint\n' +
         'CREATE TABLE `g` (n INTEGER CONSTRAINT "dangling foreign keys: run PRAGMA foreign_key_check" CHECK (n = 0));--> statement-breakpoint\n' +
-        'INSERT INTO `g` SELECT count(*) FROM pragma_foreign_key_check;--> statement-breakpoint\n' +
+        "INSERT INTO `g` SELECT count(*) FROM sqlite_schema AS s, pragma_foreign_key_check(s.name) AS f WHERE s.type = 'table' AND s.name IN ('posts', 'o''brien');--> statement-breakpoint\n" +
         'DROP TABLE `g`;--> statement-breakpoint\n' +
         'PRAGMA defer_foreign_keys = OFF;',
     );

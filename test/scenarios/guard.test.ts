@@ -1,0 +1,61 @@
+/**
+ * The foreign-key guard checks the tables a migration copies and the children of the tables it
+ * rebuilds. A database that already holds an orphan, or a foreign key SQLite cannot use, in a table
+ * the migration does not touch still takes the migration; an orphan the migration would carry into
+ * a checked table still aborts it. Applied D1's way (foreign keys on, one transaction per file).
+ */
+import { describe, expect, it } from 'vitest';
+import { applyMigration, D1MigrationError, openD1Database } from '../../src/d1/apply.js';
+import { dumpRows } from '../../src/d1/inspect.js';
+import { diffSchemas } from '../../src/diff/diff.js';
+import { noRenames } from '../../src/diff/types.js';
+import { planMigration } from '../../src/plan/plan.js';
+import { emptyState, type SchemaState } from '../../src/snapshot/types.js';
+import { renderMigration } from '../../src/sql/render.js';
+import { col, fk, pk, state, table } from '../support/state.js';
+
+const sqlFor = (prev: SchemaState, cur: SchemaState) =>
+  renderMigration(planMigration(prev, cur, diffSchemas(prev, cur, noRenames()).changes), true);
+
+const parent = (nameNotNull: boolean) => table('p', [pk(), col('name', 'text', { notNull: nameNotNull })]);
+const others = [
+  table('c', [pk(), col('p_id', 'integer')], { fks: [fk('c', 'p_id', 'p', 'cascade')] }),
+  table('x', [pk(), col('label')]),
+  table('u', [pk(), col('x_id', 'integer')], { fks: [fk('u', 'x_id', 'x')] }),
+  // A foreign key to a column that is not unique: SQLite refuses every write to `m` and fails an
+  // unrestricted PRAGMA foreign_key_check with "foreign key mismatch".
+  table('m', [pk(), col('x_label')], { fks: [fk('m', 'x_label', 'x', 'no action', 'label')] }),
+];
+const before = state(parent(true), ...others);
+const after = state(parent(false), ...others);
+
+function database(orphanIn: 'u' | 'c') {
+  const db = openD1Database();
+  applyMigration(db, sqlFor(emptyState(), before), '0000_init.sql');
+  db.exec(`INSERT INTO p VALUES (1, 'one'); INSERT INTO c VALUES (1, 1); INSERT INTO x VALUES (1, 'x'); INSERT INTO u VALUES (1, 1);`);
+  // An orphan committed long ago (foreign keys were off then, as drizzle-kit's local runs have them).
+  db.pragma('foreign_keys = OFF');
+  db.exec(orphanIn === 'u' ? 'INSERT INTO u VALUES (2, 99);' : 'INSERT INTO c VALUES (2, 99);');
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+describe('the foreign-key guard', () => {
+  it('lets a rebuild through when an untouched table holds an old orphan or an unusable foreign key', () => {
+    const sql = sqlFor(before, after);
+    expect(sql).toMatch(/pragma_foreign_key_check\(s\.name\)[^;]*IN \('c', 'p'\)/);
+    const db = database('u');
+    const rows = dumpRows(db);
+    applyMigration(db, sql, '0001_name_optional.sql');
+    expect(dumpRows(db)).toEqual(rows);
+    expect(db.prepare(`SELECT "notnull" FROM pragma_table_info('p') WHERE name = 'name'`).get()).toEqual({ notnull: 0 });
+  });
+
+  it('aborts, changing nothing, when a table it copies holds a reference to a missing row', () => {
+    const db = database('c');
+    const rows = dumpRows(db);
+    expect(() => applyMigration(db, sqlFor(before, after), '0001_name_optional.sql')).toThrow(D1MigrationError);
+    expect(() => applyMigration(db, sqlFor(before, after), '0001_name_optional.sql')).toThrow(/dangling foreign keys/);
+    expect(dumpRows(db)).toEqual(rows);
+  });
+});
