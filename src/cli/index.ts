@@ -32,6 +32,9 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** The rows a plan copies, as a formula over the rebuilt tables' row counts. */
 const rowsFormula = (plan: Plan) => plan.rebuilds.map((r) => `rows(${r.table})`).join(' + ') || '0';
+/** The old rows DROP TABLE deletes one by one (and, in a cycle, at most the rows its actions reach). */
+const dropDeletesFormula = (plan: Plan) =>
+  plan.deletedByDrop.flatMap((d) => [`${d.certain ? '' : 'up to '}rows(${d.table})`, ...d.actionsInto.map((t) => `up to rows(${t})`)]).join(' + ') || '0';
 
 /** The plan as `--json` reports it: tables rebuilt, moved, and the rows each rewrites. */
 export function planReport(plan: Plan | null) {
@@ -49,6 +52,9 @@ export function planReport(plan: Plan | null) {
     })),
     moved: plan.rebuilds.filter((r) => !r.reasons.length).map((r) => r.table),
     rowsRewritten: rowsFormula(plan),
+    // Not copies: the old rows DROP TABLE deletes one by one because a foreign key still names the table.
+    deletedByDrop: plan.deletedByDrop,
+    rowsDeletedByDrop: dropDeletesFormula(plan),
     warnings: plan.warnings,
   };
 }
@@ -68,6 +74,9 @@ function printSummary(result: GenerateResult, out: (s: string) => void, dryRun =
     for (const w of plan.warnings) out(`  warning: ${w}`);
     if (plan.rebuilds.length) {
       out(`  rows rewritten: ${rowsFormula(plan)} (each row copied once)`);
+    }
+    if (plan.deletedByDrop.length) {
+      out(`  rows deleted by DROP TABLE of the old tables: ${dropDeletesFormula(plan)} (a foreign key still names them; no surviving row changes)`);
     }
   }
   if (dryRun) {

@@ -191,3 +191,16 @@ describe('the foreign-key guard', () => {
     expect(later.warnings).toEqual([]);
   });
 });
+
+describe('rows DROP TABLE deletes one by one', () => {
+  it('names a rebuilt parent a child in place still references, and what its deletions may reach', () => {
+    const prev = state(parent(), child('r', 'p', 'restrict'));
+    expect(plan(prev, { ...prev, tables: { ...prev.tables, p: parent(false) } }).deletedByDrop).toEqual([{ table: 'p', certain: true, actionsInto: [] }]);
+    const tree = table('t', [pk(), col('up', 'integer'), col('x')], { fks: [fk('t', 'up', 't', 'cascade')] });
+    const changed = { ...tree, columns: { ...tree.columns, x: col('x', 'integer') } };
+    expect(plan(state(tree), state(changed)).deletedByDrop).toEqual([{ table: 't', certain: true, actionsInto: ['t'] }]);
+    // Nothing names a rebuilt table that only moved children reference: no row-by-row delete.
+    const moved = state(parent(), child('c', 'p', 'cascade'));
+    expect(plan(moved, { ...moved, tables: { ...moved.tables, p: parent(false) } }).deletedByDrop).toEqual([]);
+  });
+});

@@ -375,7 +375,41 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   // also keeps D1's trigger-depth limit (10 levels of cascade) out of reach.
   const oldFkTargets = (n: string) =>
     oldFksOf(n).map((f) => ({ to: targetOf(f.tableTo), onDelete: action(f.onDelete) }));
-  for (const name of dropOrder([...rebuildOrder, ...dropped], oldFkTargets)) steps.push({ kind: 'dropTable', name });
+  const dropSequence = dropOrder([...rebuildOrder, ...dropped], oldFkTargets);
+  for (const name of dropSequence) steps.push({ kind: 'dropTable', name });
+  // DROP TABLE first deletes a table's rows one by one (foreign keys on, sqlite.org/lang_droptable.html)
+  // when a foreign key still names it: a child left in place (RESTRICT, NO ACTION), a self reference,
+  // an old table dropped after it. Under defer_foreign_keys it also does so for a table with foreign
+  // keys of its own while deferred violations are pending, which an earlier such drop leaves until the
+  // renames (SQLite's sqlite3FkDropTable). No surviving row changes, but each deletion is a write, and
+  // so is each row an ON DELETE action then changes in an old table (itself, or one dropped after it).
+  let pending = false;
+  const deletedByDrop = dropSequence.flatMap((n, i) => {
+    const later = dropSequence.slice(i + 1).filter((m) => oldFkTargets(m).some((f) => f.to === n));
+    const named =
+      later.length > 0 ||
+      oldFkTargets(n).some((f) => f.to === n) ||
+      Object.keys(cur.tables).some((t) => !rebuildSet.has(t) && !createdSet.has(t) && oldFksOf(t).some((f) => targetOf(f.tableTo) === n));
+    const possibly = pending && oldFkTargets(n).length > 0;
+    pending ||= named;
+    const shown = (t: string) => droppedPrevName.get(t) ?? t;
+    // The old tables those deletions' actions can reach, transitively (a cascade deletes, and its own
+    // actions fire in turn): the table itself and those dropped after it. One entry per action, since
+    // each can change a row once.
+    const candidates = dropSequence.slice(i);
+    const reached = new Set([n]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const m of candidates) {
+        if (!reached.has(m) && oldFkTargets(m).some((f) => reached.has(f.to) && REACTING.has(f.onDelete))) {
+          reached.add(m);
+          grew = true;
+        }
+      }
+    }
+    const actionsInto = candidates.flatMap((m) => oldFkTargets(m).filter((f) => reached.has(f.to) && REACTING.has(f.onDelete)).map(() => shown(m)));
+    return named || possibly ? [{ table: shown(n), certain: named, actionsInto }] : [];
+  });
   for (const name of rebuildOrder) steps.push({ kind: 'renameTable', from: NEW_PREFIX + name, to: name });
   for (const s of spareIndexes) steps.push({ kind: 'dropIndex', name: s.index.name });
   // Columns with a foreign key are added once the old tables are gone: a new ON DELETE action on an
@@ -429,6 +463,7 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
     droppedTables: droppedPrevNames,
     renamedTables,
     droppedColumns: changes.flatMap((c) => (c.kind === 'dropColumn' ? [{ table: c.table, column: c.column.name }] : [])),
+    deletedByDrop,
     warnings,
   };
 }

@@ -47,6 +47,12 @@ export interface Plan {
   droppedTables: string[];
   renamedTables: { from: string; to: string }[];
   droppedColumns: { table: string; column: string }[];
+  /**
+   * Tables whose old rows `DROP TABLE` deletes one by one: `certain` when a foreign key still names
+   * them, otherwise when deferred violations are pending at that point. `actionsInto`: old tables
+   * (the table itself, or one dropped after it) whose rows those deletions' ON DELETE actions may change.
+   */
+  deletedByDrop: { table: string; certain: boolean; actionsInto: string[] }[];
   /** Notes for the user that do not stop generation. */
   warnings: string[];
 }

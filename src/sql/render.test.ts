@@ -3,7 +3,7 @@ import { col, fk, pk, table } from '../../test/support/state.js';
 import type { Plan } from '../plan/types.js';
 import { createIndexSql, createTableSql, renderMigration, stepSql } from './render.js';
 
-const emptyPlan = (steps: Plan['steps']): Plan => ({ steps, rebuilds: [], createdTables: [], droppedTables: [], renamedTables: [], droppedColumns: [], warnings: [] });
+const emptyPlan = (steps: Plan['steps']): Plan => ({ steps, rebuilds: [], createdTables: [], droppedTables: [], renamedTables: [], droppedColumns: [], deletedByDrop: [], warnings: [] });
 
 describe('SQL rendering', () => {
   it("writes CREATE TABLE exactly as drizzle-kit 0.31 does", () => {

@@ -217,9 +217,13 @@ export function mutate(prev: SchemaState, r: Rng) {
   return { cur, renames, changed };
 }
 
-export function render(prev: SchemaState, cur: SchemaState, renames: Renames) {
-  return renderMigration(planMigration(prev, cur, diffSchemas(prev, cur, renames).changes), true);
+/** The migration drizzle-d1 plans from `prev` to `cur`: its plan and its SQL. */
+export function migrate(prev: SchemaState, cur: SchemaState, renames: Renames) {
+  const plan = planMigration(prev, cur, diffSchemas(prev, cur, renames).changes);
+  return { plan, sql: renderMigration(plan, true) };
 }
+
+export const render = (prev: SchemaState, cur: SchemaState, renames: Renames) => migrate(prev, cur, renames).sql;
 
 
 export { emptyState } from '../../src/snapshot/types.js';

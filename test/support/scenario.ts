@@ -4,11 +4,12 @@
  * what a test needs to prove that no row was lost and that the result equals a fresh build.
  * It also runs drizzle-kit 0.31's migration for the same change on the same rows, for comparison.
  */
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyMigration, openD1Database } from '../../src/d1/apply.js';
 import { checkIntegrity, describeSchema, dumpRows, readSequences, type Row } from '../../src/d1/inspect.js';
+import { leadingWords, splitStatements, unquoteIdentifier } from '../../src/d1/statements.js';
 import type { Renames } from '../../src/diff/types.js';
 import type { GenerateResult } from '../../src/generate.js';
 import { loadSchemaModules } from '../../src/schema/load.js';
@@ -37,6 +38,8 @@ export interface ScenarioRun {
   sequencesBefore: Record<string, number>;
   sequencesAfter: Record<string, number>;
   rowsWritten: number;
+  /** What the migration wrote, statement by statement (replayed on a copy before it was applied). */
+  writes: MigrationWrites;
 }
 
 /** Both migrations generated, the first applied and the rows seeded: the state before the change. */
@@ -52,14 +55,61 @@ export async function prepareScenario(s: Scenario) {
   return { project, first, second, db };
 }
 
+/** The rows a migration writes, by kind of statement, from replaying it on a copy of `db`. */
+export interface MigrationWrites {
+  /** Every row written (SQLite's total_changes), as the D1 applier counts it. */
+  total: number;
+  /** Rows copied by each `INSERT … SELECT`, by source table. */
+  copiedFrom: Map<string, number[]>;
+  /** Rows `DROP TABLE` deleted one by one (a foreign key still named the table), by table. */
+  deletedByDrop: Map<string, number>;
+  /** Writes to sqlite_sequence and the foreign-key guard table. */
+  bookkeeping: number;
+  /** Anything else (a foreign-key action, an UPDATE): none in a drizzle-d1 migration. */
+  other: number;
+}
+
+/** Replays `sql` on a copy of `db` one statement at a time, in one transaction, foreign keys on. */
+export function migrationWrites(db: Database.Database, sql: string): MigrationWrites {
+  const replay = new Database(db.serialize());
+  replay.pragma('foreign_keys = ON');
+  const total = () => (replay.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+  const writes: MigrationWrites = { total: 0, copiedFrom: new Map(), deletedByDrop: new Map(), bookkeeping: 0, other: 0 };
+  replay.exec('BEGIN');
+  try {
+    for (const st of splitStatements(sql)) {
+      const before = total();
+      const stmt = replay.prepare(st.text);
+      if (stmt.reader) stmt.all();
+      else stmt.run();
+      const delta = total() - before;
+      writes.total += delta;
+      const [first, second] = leadingWords(st, 2);
+      if (/sqlite_sequence|pragma_foreign_key_check/i.test(st.text)) writes.bookkeeping += delta;
+      else if (first === 'DROP' && second === 'TABLE') {
+        if (delta) writes.deletedByDrop.set(unquoteIdentifier(st.tokens[2]!), delta);
+      } else if (first === 'INSERT' && second === 'INTO') {
+        const from = st.tokens.findIndex((t, i) => t.kind === 'word' && t.text.toUpperCase() === 'FROM' && i > 2);
+        const src = from > 0 ? unquoteIdentifier(st.tokens[from + 1]!) : '?';
+        writes.copiedFrom.set(src, [...(writes.copiedFrom.get(src) ?? []), delta]);
+      } else writes.other += delta;
+    }
+  } finally {
+    replay.exec('ROLLBACK');
+    replay.close();
+  }
+  return writes;
+}
+
 export async function runScenario(s: Scenario): Promise<ScenarioRun> {
   const { project, first, second, db } = await prepareScenario(s);
   const before = dumpRows(db);
   const sequencesBefore = readSequences(db);
   const sql = second.migration ? readFileSync(second.migration.sqlPath, 'utf8') : '';
+  const writes = migrationWrites(db, sql);
   const { rowsWritten } = sql ? applyMigration(db, sql, '0001_after.sql') : { rowsWritten: 0 };
   return {
-    project, first, second, sql, db, before, after: dumpRows(db), sequencesBefore, sequencesAfter: readSequences(db), rowsWritten,
+    project, first, second, sql, db, before, after: dumpRows(db), sequencesBefore, sequencesAfter: readSequences(db), rowsWritten, writes,
   };
 }
 
