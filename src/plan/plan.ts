@@ -383,32 +383,36 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   // keys of its own while deferred violations are pending, which an earlier such drop leaves until the
   // renames (SQLite's sqlite3FkDropTable). No surviving row changes, but each deletion is a write, and
   // so is each row an ON DELETE action then changes in an old table (itself, or one dropped after it).
+  const dropAt = new Map(dropSequence.map((n, i) => [n, i]));
+  const oldTargets = new Map(dropSequence.map((n) => [n, oldFkTargets(n)]));
+  const oldReferrers = new Map<string, { from: string; onDelete: string }[]>();
+  for (const [from, fks] of oldTargets) for (const f of fks) oldReferrers.set(f.to, [...(oldReferrers.get(f.to) ?? []), { from, onDelete: f.onDelete }]);
+  const namedInPlace = new Set(
+    Object.keys(cur.tables)
+      .filter((t) => !rebuildSet.has(t) && !createdSet.has(t))
+      .flatMap((t) => oldFksOf(t).map((f) => targetOf(f.tableTo))),
+  );
+  const shown = (t: string) => droppedPrevName.get(t) ?? t;
   let pending = false;
   const deletedByDrop = dropSequence.flatMap((n, i) => {
-    const later = dropSequence.slice(i + 1).filter((m) => oldFkTargets(m).some((f) => f.to === n));
-    const named =
-      later.length > 0 ||
-      oldFkTargets(n).some((f) => f.to === n) ||
-      Object.keys(cur.tables).some((t) => !rebuildSet.has(t) && !createdSet.has(t) && oldFksOf(t).some((f) => targetOf(f.tableTo) === n));
-    const possibly = pending && oldFkTargets(n).length > 0;
+    // Old tables still there when n is dropped (n itself included) that reference it.
+    const referrers = (x: string) => (oldReferrers.get(x) ?? []).filter((r) => dropAt.get(r.from)! >= i);
+    const named = namedInPlace.has(n) || referrers(n).length > 0;
+    const possibly = pending && oldTargets.get(n)!.length > 0;
     pending ||= named;
-    const shown = (t: string) => droppedPrevName.get(t) ?? t;
+    if (!named && !possibly) return [];
     // The old tables those deletions' actions can reach, transitively (a cascade deletes, and its own
-    // actions fire in turn): the table itself and those dropped after it. One entry per action, since
-    // each can change a row once.
-    const candidates = dropSequence.slice(i);
+    // actions fire in turn); one entry per action, since each can change a row once.
     const reached = new Set([n]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const m of candidates) {
-        if (!reached.has(m) && oldFkTargets(m).some((f) => reached.has(f.to) && REACTING.has(f.onDelete))) {
-          reached.add(m);
-          grew = true;
-        }
+    const actionsInto: string[] = [];
+    for (const x of reached) {
+      for (const r of referrers(x)) {
+        if (!REACTING.has(r.onDelete)) continue;
+        actionsInto.push(shown(r.from));
+        reached.add(r.from);
       }
     }
-    const actionsInto = candidates.flatMap((m) => oldFkTargets(m).filter((f) => reached.has(f.to) && REACTING.has(f.onDelete)).map(() => shown(m)));
-    return named || possibly ? [{ table: shown(n), certain: named, actionsInto }] : [];
+    return [{ table: shown(n), certain: named, actionsInto }];
   });
   for (const name of rebuildOrder) steps.push({ kind: 'renameTable', from: NEW_PREFIX + name, to: name });
   for (const s of spareIndexes) steps.push({ kind: 'dropIndex', name: s.index.name });
