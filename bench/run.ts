@@ -679,12 +679,14 @@ for (const id of ['init300', 'change300', 'same300']) {
   });
 }
 const allCosts = [...costs, bigCost];
-const overCopied = allCosts.filter((c) => c.maxCopies > 1 || c.copied > c.plan || c.other !== 0);
+const overCopied = allCosts.filter(
+  (c) => c.maxCopies > 1 || c.copied > c.plan || c.other !== 0 || c.dropDeletes < c.planDeletes || c.dropDeletes > c.planDeletesAtMost,
+);
 targets.push({
   target: 'rows rewritten: every child row at most once',
   measured: overCopied.length
-    ? `missed in ${overCopied.map((c) => `"${c.name}" (copied ${c.copied}, plan ${c.plan}, a table copied ${c.maxCopies}×, other writes ${c.other})`).join('; ')}`
-    : `${allCosts.length}/${allCosts.length} migrations copy each table at most once and write no other rows (no foreign-key action fires); copied = plan in ${allCosts.filter((c) => c.copied === c.plan).length}/${allCosts.length}`,
+    ? `missed in ${overCopied.map((c) => `"${c.name}" (copied ${c.copied}, plan ${c.plan}, a table copied ${c.maxCopies}×, DROP TABLE deletes ${c.dropDeletes} where the plan says ${c.planDeletes}–${c.planDeletesAtMost}, other writes ${c.other})`).join('; ')}`
+    : `${allCosts.length}/${allCosts.length} migrations copy each table at most once and write nothing else but DROP TABLE's own deletions (see *Migration cost*), each as the plan says; copied = plan in ${allCosts.filter((c) => c.copied === c.plan).length}/${allCosts.length}`,
   met: overCopied.length === 0,
 });
 const unreferenced = allCosts.filter((c) => !c.referenced && c.own.length);
@@ -806,8 +808,6 @@ ${command}
 ## Targets
 
 ${targetTable}
-
-${dropNote}
 
 ${missed.length ? `**Missed: ${missed.length} of ${targets.length} targets.** ${missed.map((t) => `${t.target}: measured ${t.measured}.`).join(' ')}` : `All ${targets.length} targets met.`}
 

@@ -476,6 +476,7 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
 function parentKeyIsUnique(state: SchemaState, fk: ForeignKey): boolean {
   const parent = state.tables[fk.tableTo];
   if (!parent) return true; // a missing parent table is a different error, reported where it is used
+  if (fk.columnsTo.length === 1 && parent.columns[fk.columnsTo[0]!]?.primaryKey) return true; // the usual case
   const key = [...fk.columnsTo].sort().join('\u0000');
   const sameKey = (columns: string[]) => [...columns].sort().join('\u0000') === key;
   const singlePk = Object.values(parent.columns).filter((c) => c.primaryKey).map((c) => c.name);
