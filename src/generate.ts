@@ -130,7 +130,16 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
   // The everyday run ends above ("no changes"): load the planner and writers only when needed.
   const [{ planMigration }, { renderMigration }] = await Promise.all([import('./plan/plan.js'), import('./sql/render.js')]);
-  const plan = planMigration(prev, cur, diff.changes, options);
+  let plan: Plan;
+  try {
+    plan = planMigration(prev, cur, diff.changes, options);
+  } catch (e) {
+    // The planner is pure and names tables and columns; the fix (or the flag's target) is in the schema.
+    if (!(e instanceof UserInputError) || e.file) throw e;
+    const files = schemaFiles(config.schema, config.projectRoot);
+    const shown = files.map((f) => displayPath(f, config.projectRoot)).join(', ');
+    throw new UserInputError(e.message.replace(/( Nothing was written\.)?$/, ` Schema: ${shown}.$1`), files[0]);
+  }
   const sql = renderMigration(plan, config.breakpoints);
   const snapshot: Snapshot = {
     version: '6',

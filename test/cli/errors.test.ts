@@ -155,6 +155,23 @@ export const users = sqliteTable('users', {
   });
 });
 
+describe('drizzle-d1 generate: changes that cannot be made safely', () => {
+  it('a NOT NULL column added without a default names the schema file and --backfill', async () => {
+    const p = await withHistory();
+    p.schema(V2.replace(`email: text('email'),`, `email: text('email'),\n  role: text('role').notNull(),`));
+    await expectRefusal(p, [], ['src/schema.ts', '`users`.`role`', '--backfill users.role=']);
+  });
+
+  it('a rebuild that would write a child whose parent columns are not unique', async () => {
+    const p = await withHistory();
+    const aliases = `\nexport const aliases = sqliteTable('aliases', { id: integer('id').primaryKey(), userName: text('user_name').references(() => users.name) });`;
+    p.schema(V2 + aliases);
+    await p.generate({ flags: { name: 'aliases' } });
+    p.schema((V2 + aliases).replace(`name: text('name').notNull(),`, `name: text('name'),`));
+    await expectRefusal(p, [], ['src/schema.ts', '`aliases` references `users`(name)', 'foreign key mismatch']);
+  });
+});
+
 describe('drizzle-d1 generate: bad migrations folder', () => {
   it('a journal that is not JSON', async () => {
     const p = await withHistory();
