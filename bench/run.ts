@@ -10,7 +10,7 @@
  *    for the 300-table change; and the wall time to apply that change to a 1,000,000-row child table.
  * 3. A markdown report on stdout and in bench/README.md, with the command that reproduces it.
  *
- * Flags: --reps N (default 9), --quick (2 reps, 1 apply), --rows N (rows of the big child table,
+ * Flags: --reps N (default 21), --quick (2 reps, 1 apply), --rows N (rows of the big child table,
  * default 1000000), --no-readme (print only), --no-build (skip `tsc`), --keep (keep the temp folder).
  */
 import Database from 'better-sqlite3';
@@ -40,7 +40,7 @@ const numberFlag = (name: string, fallback: number) => {
   return n;
 };
 const quick = flag('--quick');
-const reps = numberFlag('--reps', quick ? 2 : 9);
+const reps = numberFlag('--reps', quick ? 2 : 21);
 const applyReps = quick ? 1 : 3;
 const bigRows = numberFlag('--rows', 1_000_000);
 const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
@@ -315,6 +315,11 @@ for (const c of cases) {
   );
 }
 const ratio = (r: CaseResult, what: 'ms' | 'rss' | 'cpu') => median(r[what]['drizzle-d1']) / median(r[what]['drizzle-kit']);
+/** The wall-time ratio of each repetition's pair of runs (back to back), lowest to highest: how much the machine's noise moves it. */
+const pairedRange = (r: CaseResult) => {
+  const q = r.ms['drizzle-d1'].map((d, i) => d / r.ms['drizzle-kit'][i]!).sort((a, b) => a - b);
+  return `${x(q[0]!)}–${x(q.at(-1)!)}`;
+};
 
 // ---------------------------------------------------------------------------------------------------
 // 1b. Where the time goes: isolated load-phase probes and a CPU profile of one run per tool
@@ -712,12 +717,13 @@ const dropNote =
     : '.');
 
 const speedTable = table(
-  ['case', 'drizzle-d1 wall', 'drizzle-kit wall', 'd1/kit', 'drizzle-d1 peak RSS', 'drizzle-kit peak RSS', 'd1/kit', 'drizzle-d1 CPU', 'drizzle-kit CPU', 'd1/kit'],
+  ['case', 'drizzle-d1 wall', 'drizzle-kit wall', 'd1/kit', 'd1/kit, one pair of runs', 'drizzle-d1 peak RSS', 'drizzle-kit peak RSS', 'd1/kit', 'drizzle-d1 CPU', 'drizzle-kit CPU', 'd1/kit'],
   speed.map((r) => [
     r.c.label,
     `${int(median(r.ms['drizzle-d1']))} ms`,
     `${int(median(r.ms['drizzle-kit']))} ms`,
     x(ratio(r, 'ms')),
+    pairedRange(r),
     `${mb(median(r.rss['drizzle-d1']))} MB`,
     `${mb(median(r.rss['drizzle-kit']))} MB`,
     x(ratio(r, 'rss')),
@@ -725,7 +731,7 @@ const speedTable = table(
     `${int(median(r.cpu['drizzle-kit']))} ms`,
     x(ratio(r, 'cpu')),
   ]),
-  ['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:'],
+  ['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:'],
 );
 const targetTable = table(
   ['target', 'measured', 'met?'],
@@ -816,7 +822,9 @@ ${missed.length ? `**Missed: ${missed.length} of ${targets.length} targets.** ${
 Median of ${reps} runs per tool, drizzle-d1 and drizzle-kit alternating (order swapped every repetition) after one
 unmeasured warm-up run each; every run starts from a fresh copy of the same prepared folder. Wall time is measured
 from spawn to exit of \`node <bin> generate\` in the project folder; peak memory is the child's peak RSS; CPU is the
-child's user + system time (less sensitive than wall time to other load on the machine).
+child's user + system time (less sensitive than wall time to other load on the machine). *d1/kit, one pair of runs*:
+the lowest and highest wall-time ratio of the ${reps} back-to-back pairs, which shows how far this machine's noise
+moves a single measurement.
 
 ${speedTable}
 
