@@ -394,6 +394,8 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   );
   const shown = (t: string) => droppedPrevName.get(t) ?? t;
   let pending = false;
+  // Tables an earlier drop's actions reached: some of their rows may already be gone (a cycle's cascade).
+  const reachedEarlier = new Set<string>();
   const deletedByDrop = dropSequence.flatMap((n, i) => {
     // Old tables still there when n is dropped (n itself included) that reference it.
     const referrers = (x: string) => (oldReferrers.get(x) ?? []).filter((r) => dropAt.get(r.from)! >= i);
@@ -412,7 +414,9 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
         reached.add(r.from);
       }
     }
-    return [{ table: shown(n), certain: named, actionsInto }];
+    const certain = named && !reachedEarlier.has(n);
+    for (const x of reached) reachedEarlier.add(x);
+    return [{ table: shown(n), certain, actionsInto }];
   });
   for (const name of rebuildOrder) steps.push({ kind: 'renameTable', from: NEW_PREFIX + name, to: name });
   for (const s of spareIndexes) steps.push({ kind: 'dropIndex', name: s.index.name });

@@ -48,8 +48,9 @@ export interface Plan {
   renamedTables: { from: string; to: string }[];
   droppedColumns: { table: string; column: string }[];
   /**
-   * Tables whose old rows `DROP TABLE` deletes one by one: `certain` when a foreign key still names
-   * them, otherwise when deferred violations are pending at that point. `actionsInto`: old tables
+   * Tables whose old rows `DROP TABLE` deletes one by one: `certain` (all of them) when a foreign key
+   * still names the table and no earlier drop's action reached it; otherwise up to all of them (pending
+   * deferred violations, or rows a cycle's cascade already deleted). `actionsInto`: old tables
    * (the table itself, or one dropped after it) whose rows those deletions' ON DELETE actions may change.
    */
   deletedByDrop: { table: string; certain: boolean; actionsInto: string[] }[];
