@@ -63,6 +63,9 @@ export interface GenerateResult {
 /** drizzle-kit's `--custom` file text, kept byte for byte in templates/. */
 const customSql = () => readFileSync(packageFile('templates/custom-migration.sql'), 'utf8');
 
+/** The schema files as every message names them. */
+const shownFiles = (files: string[], config: ResolvedConfig) => files.map((f) => displayPath(f, config.projectRoot)).join(', ');
+
 /** Loads the user's schema into drizzle-kit's snapshot shape. */
 export async function loadSchemaState(config: ResolvedConfig): Promise<SchemaState> {
   const files = schemaFiles(config.schema, config.projectRoot);
@@ -71,8 +74,7 @@ export async function loadSchemaState(config: ResolvedConfig): Promise<SchemaSta
     return serializeSchema(collectEntities(modules, drizzle), drizzle, config.casing);
   } catch (e) {
     if (!(e instanceof SchemaError)) throw e;
-    const shown = files.map((f) => displayPath(f, config.projectRoot)).join(', ');
-    throw new UserInputError(`The schema in ${shown} cannot be migrated: ${e.message.replace(/\.?$/, ".")} Fix it there and run drizzle-d1 generate again.`, files[0]);
+    throw new UserInputError(`The schema in ${shownFiles(files, config)} cannot be migrated: ${e.message.replace(/\.?$/, ".")} Fix it there and run drizzle-d1 generate again.`, files[0]);
   }
 }
 
@@ -137,8 +139,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     // The planner is pure and names tables and columns; the fix (or the flag's target) is in the schema.
     if (!(e instanceof UserInputError) || e.file) throw e;
     const files = schemaFiles(config.schema, config.projectRoot);
-    const shown = files.map((f) => displayPath(f, config.projectRoot)).join(', ');
-    throw new UserInputError(e.message.replace(/( Nothing was written\.)?$/, ` Schema: ${shown}.$1`), files[0]);
+    throw new UserInputError(e.message.replace(/( Nothing was written\.)?$/, ` Schema: ${shownFiles(files, config)}.$1`), files[0]);
   }
   const sql = renderMigration(plan, config.breakpoints);
   const snapshot: Snapshot = {

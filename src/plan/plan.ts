@@ -58,6 +58,14 @@ function addColumnBlocker(column: Column, fk: ForeignKey | undefined): string | 
 }
 
 const qualify = (t: string, c: string) => `${t}.${c}`;
+/** Appends `value` to the list `map` holds for `key`. */
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+/** A set of columns as one comparable value: SQLite matches a parent key to a unique index in any order. */
+const columnKey = (columns: string[]) => [...columns].sort().join('\u0000');
 
 export function planMigration(prev: SchemaState, cur: SchemaState, changes: Change[], options: PlanOptions = {}): Plan {
   const backfill = options.backfill ?? {};
@@ -89,9 +97,7 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   const byTable = new Map<string, Change[]>();
   for (const c of changes) {
     if ('table' in c && typeof c.table === 'string') {
-      const list = byTable.get(c.table) ?? [];
-      list.push(c);
-      byTable.set(c.table, list);
+      append(byTable, c.table, c);
     }
   }
 
@@ -197,17 +203,13 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
       const target = targetOf(fk.tableTo);
       // A self reference moves with the table's own rebuild.
       if (target === name || !REACTING.has(action(fk.onDelete))) continue;
-      const list = reactingChildren.get(target) ?? [];
-      list.push({ child: name, onDelete: action(fk.onDelete) });
-      reactingChildren.set(target, list);
+      append(reactingChildren, target, { child: name, onDelete: action(fk.onDelete) });
     }
   }
   for (let i = 0; i < leaving.length; i++) {
     const parent = leaving[i]!;
     for (const { child, onDelete } of reactingChildren.get(parent) ?? []) {
-      const list = moved.get(child) ?? [];
-      list.push({ parent, onDelete });
-      moved.set(child, list);
+      append(moved, child, { parent, onDelete });
       if (!leavingSet.has(child)) {
         leavingSet.add(child);
         leaving.push(child);
@@ -265,6 +267,7 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   const checked = Object.keys(cur.tables)
     .filter((t) => rebuildSet.has(t) || Object.values(cur.tables[t]!.foreignKeys).some((f) => parentTouched.has(f.tableTo)))
     .sort();
+  const checkedSet = new Set(checked);
   // A foreign key whose parent columns are neither the primary key nor covered by a unique index is
   // unusable: SQLite refuses every write to the child and its parent ("foreign key mismatch",
   // sqlite.org/foreignkeys.html §3), and D1 always enforces foreign keys. A migration that copies or
@@ -273,7 +276,7 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
     if (parentKeyIsUnique(cur, fk)) continue;
     const what = `\`${table}\` references \`${fk.tableTo}\`(${fk.columnsTo.join(', ')}), which is neither its primary key nor unique, so SQLite rejects every write to \`${table}\` ("foreign key mismatch").`;
     const fix = `Reference the primary key, or make those columns unique (.unique() or a uniqueIndex).`;
-    if (checked.includes(table)) unsafe.push(`${what} This migration would fail on it. ${fix}`);
+    if (checkedSet.has(table)) unsafe.push(`${what} This migration would fail on it. ${fix}`);
     else if (createdSet.has(table) || byTable.get(table)?.some((c) => c.kind === 'addForeignKey')) warnings.push(`${what} ${fix}`);
   }
   if (unsafe.length) {
@@ -356,9 +359,9 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   for (const name of rebuildOrder) {
     for (const index of Object.values(cur.tables[name]!.indexes)) {
       if (!index.isUnique || index.where || expressionsOf(index.name).length) continue;
-      const key = [...index.columns].sort().join('\u0000');
+      const key = columnKey(index.columns);
       const targeted = rebuildOrder.some((child) =>
-        Object.values(cur.tables[child]!.foreignKeys).some((f) => f.tableTo === name && [...f.columnsTo].sort().join('\u0000') === key),
+        Object.values(cur.tables[child]!.foreignKeys).some((f) => f.tableTo === name && columnKey(f.columnsTo) === key),
       );
       if (targeted) spareIndexes.push({ table: name, index: { ...index, name: NEW_PREFIX + index.name } });
     }
@@ -386,7 +389,7 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   const dropAt = new Map(dropSequence.map((n, i) => [n, i]));
   const oldTargets = new Map(dropSequence.map((n) => [n, oldFkTargets(n)]));
   const oldReferrers = new Map<string, { from: string; onDelete: string }[]>();
-  for (const [from, fks] of oldTargets) for (const f of fks) oldReferrers.set(f.to, [...(oldReferrers.get(f.to) ?? []), { from, onDelete: f.onDelete }]);
+  for (const [from, fks] of oldTargets) for (const f of fks) append(oldReferrers, f.to, { from, onDelete: f.onDelete });
   const namedInPlace = new Set(
     Object.keys(cur.tables)
       .filter((t) => !rebuildSet.has(t) && !createdSet.has(t))
@@ -481,8 +484,8 @@ function parentKeyIsUnique(state: SchemaState, fk: ForeignKey): boolean {
   const parent = state.tables[fk.tableTo];
   if (!parent) return true; // a missing parent table is a different error, reported where it is used
   if (fk.columnsTo.length === 1 && parent.columns[fk.columnsTo[0]!]?.primaryKey) return true; // the usual case
-  const key = [...fk.columnsTo].sort().join('\u0000');
-  const sameKey = (columns: string[]) => [...columns].sort().join('\u0000') === key;
+  const key = columnKey(fk.columnsTo);
+  const sameKey = (columns: string[]) => columnKey(columns) === key;
   const singlePk = Object.values(parent.columns).filter((c) => c.primaryKey).map((c) => c.name);
   return (
     (singlePk.length > 0 && sameKey(singlePk)) ||

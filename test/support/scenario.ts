@@ -6,12 +6,14 @@
  */
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { join } from 'node:path';
 import { applyMigration, openD1Database } from '../../src/d1/apply.js';
 import { checkIntegrity, describeSchema, dumpRows, readSequences, type Row } from '../../src/d1/inspect.js';
 import { leadingWords, splitStatements, unquoteIdentifier } from '../../src/d1/statements.js';
 import type { Renames } from '../../src/diff/types.js';
 import type { GenerateResult } from '../../src/generate.js';
+import type { Plan } from '../../src/plan/types.js';
 import { loadSchemaModules } from '../../src/schema/load.js';
 import { TempProject } from './project.js';
 import { structureOf } from './structure.js';
@@ -99,6 +101,33 @@ export function migrationWrites(db: Database.Database, sql: string): MigrationWr
     replay.close();
   }
   return writes;
+}
+
+/**
+ * What the migration wrote is what its plan says: every rebuilt table copied once, all its rows;
+ * DROP TABLE's row-by-row deletions only where `deletedByDrop` names the table (at least its rows
+ * when certain, at most those plus the rows its actions reach); nothing else. `before`: rows by
+ * previous table name; `renamedTables`: previous → current.
+ */
+export function expectWritesAsPlanned(
+  writes: MigrationWrites,
+  plan: Plan,
+  before: Record<string, Row[]>,
+  renamedTables: Record<string, string> = {},
+  context = '',
+): void {
+  const prevName = (t: string) => Object.entries(renamedTables).find(([, to]) => to === t)?.[0] ?? t;
+  const rowsBefore = (t: string) => before[prevName(t)]?.length ?? 0;
+  expect(Object.fromEntries(writes.copiedFrom), context).toEqual(Object.fromEntries(plan.rebuilds.map((r) => [r.table, [rowsBefore(r.table)]])));
+  const dropped = new Map([...writes.deletedByDrop].map(([t, n]) => [t.replace(/^__drop_/, ''), n]));
+  for (const d of plan.deletedByDrop) {
+    const n = dropped.get(d.table) ?? 0;
+    expect(n, `${context}\nDROP TABLE ${d.table}`).toBeGreaterThanOrEqual(d.certain ? rowsBefore(d.table) : 0);
+    expect(n, `${context}\nDROP TABLE ${d.table}`).toBeLessThanOrEqual(rowsBefore(d.table) + d.actionsInto.reduce((sum, t) => sum + rowsBefore(t), 0));
+    dropped.delete(d.table);
+  }
+  expect(Object.fromEntries(dropped), `${context}\nDROP TABLE deletions the plan does not name`).toEqual({});
+  expect(writes.other, context).toBe(0);
 }
 
 export async function runScenario(s: Scenario): Promise<ScenarioRun> {
