@@ -482,9 +482,9 @@ interface Cost {
   copied: number;
   /** Rows SQLite deletes one by one in DROP TABLE of a table some foreign key still names (foreign keys on). */
   dropDeletes: number;
-  /** What the plan says of those (`deletedByDrop`): the rows of the tables it names… */
+  /** What the plan says of those (`deletedByDrop`): the rows of the tables it names as certain… */
   planDeletes: number;
-  /** …plus, in a foreign-key cycle, at most the rows their ON DELETE actions reach in old tables dropped later. */
+  /** …and at most the rows of every table it names plus those their ON DELETE actions reach in old tables. */
   planDeletesAtMost: number;
   /** Any other write (foreign-key actions, UPDATEs). */
   other: number;
@@ -517,8 +517,8 @@ function migrationCost(
   const moved = plan.rebuilds.filter((r) => !r.reasons.length).map((r) => r.table);
   const minimum = own.reduce((s, t) => s + rowsOf(t), 0);
   const movedRows = moved.reduce((s, t) => s + rowsOf(t), 0);
-  const planDeletes = plan.deletedByDrop.reduce((s, d) => s + rowsOf(d.table), 0);
-  const planDeletesAtMost = planDeletes + plan.deletedByDrop.reduce((s, d) => s + d.actionsInto.reduce((n, t) => n + rowsOf(t), 0), 0);
+  const planDeletes = plan.deletedByDrop.reduce((s, d) => s + (d.certain ? rowsOf(d.table) : 0), 0);
+  const planDeletesAtMost = plan.deletedByDrop.reduce((s, d) => s + rowsOf(d.table) + d.actionsInto.reduce((n, t) => n + rowsOf(t), 0), 0);
   const referenced = own.some(
     (t) =>
       (db
