@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig, type GenerateFlags, type ResolvedConfig } from './config/index.js';
-import { displayPath, UserInputError } from './config/errors.js';
+import { displayPath, UserInputError } from './diagnostics/errors.js';
 import { diffSchemas, findAmbiguities } from './diff/diff.js';
 import { hintsToRenames, type Hint } from './diff/hints.js';
 import type { Ambiguity, Renames } from './diff/types.js';
@@ -26,7 +26,7 @@ export class AmbiguityError extends UserInputError {
     public readonly ambiguities: Ambiguity[],
     message: string,
   ) {
-    super(message);
+    super('D1-702', message);
     this.name = 'AmbiguityError';
   }
 }
@@ -74,7 +74,7 @@ export async function loadSchemaState(config: ResolvedConfig): Promise<SchemaSta
     return serializeSchema(collectEntities(modules, drizzle), drizzle, config.casing);
   } catch (e) {
     if (!(e instanceof SchemaError)) throw e;
-    throw new UserInputError(`The schema in ${shownFiles(files, config)} cannot be migrated: ${e.message.replace(/\.?$/, ".")} Fix it there and run drizzle-d1 generate again.`, files[0]);
+    throw new UserInputError('D1-500', `The schema in ${shownFiles(files, config)} cannot be migrated: ${e.message.replace(/\.?$/, ".")} Fix it there and run drizzle-d1 generate again.`, files[0]);
   }
 }
 
@@ -139,7 +139,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     // The planner is pure and names tables and columns; the fix (or the flag's target) is in the schema.
     if (!(e instanceof UserInputError) || e.file) throw e;
     const files = schemaFiles(config.schema, config.projectRoot);
-    throw new UserInputError(e.message.replace(/( Nothing was written\.)?$/, ` Schema: ${shownFiles(files, config)}.$1`), files[0]);
+    throw new UserInputError('D1-500', e.message.replace(/( Nothing was written\.)?$/, ` Schema: ${shownFiles(files, config)}.$1`), files[0]);
   }
   const sql = renderMigration(plan, config.breakpoints);
   const snapshot: Snapshot = {

@@ -8,4 +8,4 @@ export type { Plan, Step, RebuildStep } from './plan/types.js';
 export { renderMigration, stepSql } from './sql/render.js';
 export { readMigrationsFolder, formatSnapshot, formatJournal } from './snapshot/io.js';
 export type { Snapshot, SchemaState, Journal } from './snapshot/types.js';
-export { UserInputError } from './config/errors.js';
+export { UserInputError } from './diagnostics/errors.js';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isatty } from 'node:tty';
 import type * as Commander from 'commander';
-import { displayPath, UserInputError } from '../config/errors.js';
+import { displayPath, UserInputError } from '../diagnostics/errors.js';
 import type { GenerateFlags } from '../config/index.js';
 import { parseHints, parseRenameFlag, suggestedHints, type Hint } from '../diff/hints.js';
 import { AmbiguityError, generate, type GenerateResult, type RenameResolver } from '../generate.js';
@@ -111,7 +111,7 @@ async function runGenerate(opts: CliOptions): Promise<number> {
     try {
       text = readFileSync(opts.hintsFile, 'utf8');
     } catch {
-      throw new UserInputError(`--hints-file ${opts.hintsFile} cannot be read; check the path.`, opts.hintsFile);
+      throw new UserInputError('D1-700', `--hints-file ${opts.hintsFile} cannot be read; check the path.`, opts.hintsFile);
     }
     hints.push(...parseHints(text, opts.hintsFile));
   }
@@ -120,7 +120,7 @@ async function runGenerate(opts: CliOptions): Promise<number> {
   for (const b of opts.backfill ?? []) {
     const i = b.indexOf('=');
     if (i < 1 || !b.slice(0, i).includes('.')) {
-      throw new UserInputError(`--backfill "${b}" is not of the form table.column=<SQL expression>, e.g. --backfill "users.role='member'".`);
+      throw new UserInputError('D1-700', `--backfill "${b}" is not of the form table.column=<SQL expression>, e.g. --backfill "users.role='member'".`);
     }
     backfill[b.slice(0, i).trim()] = b.slice(i + 1).trim();
   }

@@ -1,4 +1,4 @@
-export { UserInputError } from './errors.js';
+export { UserInputError } from '../diagnostics/errors.js';
 export { loadDotenv } from './env.js';
 export {
   DEFAULT_CONFIG_FILES,

@@ -9,7 +9,7 @@
  * children (sqlite.org/foreignkeys.html §5). So nothing that still references an old table with
  * such an action may survive its drop.
  */
-import { UserInputError } from '../config/errors.js';
+import { UserInputError } from '../diagnostics/errors.js';
 import type { Change } from '../diff/types.js';
 import type { Column, ForeignKey, Index, SchemaState, Table, View } from '../snapshot/types.js';
 import type { CopyColumn, Plan, PlanOptions, RebuildStep, Step } from './types.js';
@@ -74,7 +74,7 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
     for (const n of names) {
       const [t, c] = n.split('.');
       if (!t || !c || !cur.tables[t]?.columns[c]) {
-        throw new UserInputError(`${flag} names ${n}, which is not a column of the schema (write it as table.column, with the database names).`);
+        throw new UserInputError('D1-701', `${flag} names ${n}, which is not a column of the schema (write it as table.column, with the database names).`);
       }
     }
   }
@@ -280,7 +280,7 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
     else if (createdSet.has(table) || byTable.get(table)?.some((c) => c.kind === 'addForeignKey')) warnings.push(`${what} ${fix}`);
   }
   if (unsafe.length) {
-    throw new UserInputError(
+    throw new UserInputError('D1-102', 
       `drizzle-d1 refuses to generate a migration that can fail or lose data on a table that holds rows: ${unsafe.join(' ')} Nothing was written.`,
     );
   }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { projectWith, removeProjects } from '../../test/support/files.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserInputError } from '../config/errors.js';
+import { UserInputError } from '../diagnostics/errors.js';
 import { loadConfigModule, loadSchemaModules, schemaFiles } from './load.js';
 
 const project = (files: Record<string, string>, options: { nodeModules?: boolean } = {}) =>

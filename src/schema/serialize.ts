@@ -15,7 +15,8 @@
  *
  * drizzle-kit is never imported here: the user's own drizzle-orm copy does all SQL rendering.
  */
-import { UserInputError } from '../config/errors.js';
+import type { Code } from '../diagnostics/codes.js';
+import { UserInputError } from '../diagnostics/errors.js';
 import type {
   Column as ColumnState,
   ForeignKey as ForeignKeyState,
@@ -35,8 +36,8 @@ export interface DrizzleModules {
 
 /** A schema that drizzle-kit would reject, or would turn into a snapshot whose SQL SQLite rejects. */
 export class SchemaError extends UserInputError {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, code: Code = 'D1-540') {
+    super(code, message);
     this.name = 'SchemaError';
   }
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeIssues, displayPath, UserInputError } from '../config/errors.js';
+import { describeIssues, displayPath, UserInputError } from '../diagnostics/errors.js';
 import { sameJson } from './equal.js';
 import {
   ZERO_ID,
@@ -38,7 +38,7 @@ function parseJsonFile(path: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new UserInputError(
+    throw new UserInputError('D1-600', 
       `${show(path)} is not valid JSON (${(e as Error).message}). It is drizzle-kit's ${what}; ` +
         `restore it from version control, or delete the migrations folder's last migration and ` +
         `its snapshot and generate again.`,
@@ -59,21 +59,21 @@ export function readSnapshotFile(path: string, full = true, known?: SchemaState)
   const version = (raw as { version?: unknown })?.version;
   const dialect = (raw as { dialect?: unknown })?.dialect;
   if (dialect !== undefined && dialect !== 'sqlite') {
-    throw new UserInputError(
+    throw new UserInputError('D1-600', 
       `${show(path)} is a "${String(dialect)}" snapshot, but drizzle-d1 only handles SQLite (Cloudflare D1). ` +
         `Point "out" in drizzle.config.ts at the migrations folder of your D1 database.`,
       path,
     );
   }
   if (version === '5') {
-    throw new UserInputError(
+    throw new UserInputError('D1-600', 
       `${show(path)} is a version 5 snapshot written by drizzle-kit 0.20 or older. ` +
         `Run "npx drizzle-kit up" once to upgrade the folder to version 6, then run drizzle-d1 again.`,
       path,
     );
   }
   if (version !== '6') {
-    throw new UserInputError(
+    throw new UserInputError('D1-600', 
       `${show(path)} has snapshot version ${JSON.stringify(version)}, which drizzle-d1 does not understand ` +
         `(it reads drizzle-kit 0.21–0.31 SQLite snapshots, version "6"). ` +
         `If this folder was written by drizzle-kit 1.0, keep using drizzle-kit 1.0 for it; otherwise restore the file from version control.`,
@@ -86,7 +86,7 @@ export function readSnapshotFile(path: string, full = true, known?: SchemaState)
   }
   const parsed = snapshotSchema.safeParse(known ? withoutKnownEntries(raw, known) : raw);
   if (!parsed.success) {
-    throw new UserInputError(
+    throw new UserInputError('D1-600', 
       `${show(path)} is not a valid drizzle-kit SQLite snapshot (${describeIssues(parsed.error.issues)}). ` +
         `Restore it from version control; drizzle-d1 will not guess the previous schema.`,
       path,
@@ -144,7 +144,7 @@ export function readMigrationsFolder(out: string, known?: SchemaState): Migratio
     const folders = readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
     const legacy = folders.filter((n) => /^\d{14}$/.test(n));
     if (legacy.length) {
-      throw new UserInputError(
+      throw new UserInputError('D1-600', 
         `${show(join(out, legacy[0]!))} is an old drizzle-kit (≤0.19) migration folder. ` +
           `Run "npx drizzle-kit up" once to upgrade the layout, then run drizzle-d1 again.`,
         join(out, legacy[0]!),
@@ -154,7 +154,7 @@ export function readMigrationsFolder(out: string, known?: SchemaState): Migratio
       ? undefined
       : folders.find((n) => existsSync(join(out, n, 'migration.sql')) && existsSync(join(out, n, 'snapshot.json')));
     if (v1) {
-      throw new UserInputError(
+      throw new UserInputError('D1-600', 
         `${show(join(out, v1))} uses drizzle-kit 1.0's folder-per-migration layout, which drizzle-d1 does not write yet. ` +
           `drizzle-d1 continues drizzle-kit 0.x folders (meta/_journal.json and snapshots); keep using drizzle-kit 1.0 for this folder.`,
         join(out, v1),
@@ -172,7 +172,7 @@ export function readMigrationsFolder(out: string, known?: SchemaState): Migratio
   if (existsSync(jPath)) {
     const parsed = journalSchema.safeParse(parseJsonFile(jPath, 'migration journal'));
     if (!parsed.success) {
-      throw new UserInputError(
+      throw new UserInputError('D1-600', 
         `${show(jPath)} is not a valid drizzle-kit journal (${describeIssues(parsed.error.issues)}). ` +
           `Restore it from version control; it lists the migrations that drizzle-orm's migrator applies.`,
         jPath,
@@ -180,14 +180,14 @@ export function readMigrationsFolder(out: string, known?: SchemaState): Migratio
     }
     journal = parsed.data;
     if (journal.dialect !== 'sqlite') {
-      throw new UserInputError(
+      throw new UserInputError('D1-600', 
         `${show(jPath)} belongs to a "${journal.dialect}" project, but drizzle-d1 only handles SQLite (Cloudflare D1). ` +
           `Point "out" in drizzle.config.ts at your D1 migrations folder.`,
         jPath,
       );
     }
   } else if (snapshotFiles.length) {
-    throw new UserInputError(
+    throw new UserInputError('D1-600', 
       `${show(jPath)} is missing although ${show(metaDir)} holds snapshots. ` +
         `Restore the journal from version control; without it drizzle-orm's migrator cannot know which migrations exist.`,
       jPath,
@@ -211,7 +211,7 @@ export function readMigrationsFolder(out: string, known?: SchemaState): Migratio
       if (!latest) {
         warnings.push(`${show(sqlPath)} is missing although ${show(jPath)} lists it; drizzle-orm's migrators cannot read this folder until it is restored or its entry removed.`);
       } else {
-        throw new UserInputError(
+        throw new UserInputError('D1-600', 
           `${show(sqlPath)} is missing: ${show(jPath)} lists migration "${entry.tag}" but its SQL file is not there. ` +
             `Restore it from version control, or remove the entry (and its snapshot) if the migration was never applied anywhere.`,
           sqlPath,
@@ -223,7 +223,7 @@ export function readMigrationsFolder(out: string, known?: SchemaState): Migratio
       if (!latest) {
         warnings.push(`${show(snapPath)} is missing although ${show(jPath)} lists "${entry.tag}"; only the latest snapshot is needed to generate.`);
       } else {
-        throw new UserInputError(
+        throw new UserInputError('D1-600', 
           `${show(snapPath)} is missing: ${show(jPath)} lists migration "${entry.tag}" but not the snapshot drizzle-kit wrote with it. ` +
             `Restore it from version control; drizzle-d1 needs it to know the schema after that migration.`,
           snapPath,
@@ -237,7 +237,7 @@ export function readMigrationsFolder(out: string, known?: SchemaState): Migratio
     const { file } = snapshot;
     const other = byPrev.get(snapshot.prevId);
     if (other) {
-      throw new UserInputError(
+      throw new UserInputError('D1-600', 
         `${show(join(metaDir, file))} and ${show(join(metaDir, other))} have the same prevId (${snapshot.prevId}): ` +
           `two migrations were generated from the same state, usually on two branches. ` +
           `Keep one of them, delete the other migration's SQL, snapshot and journal entry, and generate again.`,

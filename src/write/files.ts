@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { displayPath, UserInputError } from '../config/errors.js';
+import { displayPath, UserInputError } from '../diagnostics/errors.js';
 
 export interface OutputFile {
   path: string;
@@ -19,7 +19,7 @@ export interface OutputFile {
 export function writeFilesAtomically(files: OutputFile[]): void {
   for (const f of files) {
     if (f.mode === 'create' && existsSync(f.path)) {
-      throw new UserInputError(
+      throw new UserInputError('D1-600', 
         `${displayPath(f.path)} already exists; drizzle-d1 never overwrites a migration. ` +
           `Choose another --name, or remove the file if it was never applied anywhere.`,
         f.path,

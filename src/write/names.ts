@@ -1,6 +1,6 @@
 /** Migration tags as drizzle-kit names them: `<prefix>_<suffix>`. */
 import { randomInt } from 'node:crypto';
-import { UserInputError } from '../config/errors.js';
+import { UserInputError } from '../diagnostics/errors.js';
 import type { Journal } from '../snapshot/types.js';
 
 export type Prefix = 'index' | 'timestamp' | 'supabase' | 'unix' | 'none';
@@ -36,7 +36,7 @@ export function tagPrefixFor(prefix: Prefix, journal: Journal, now: Date): strin
     case 'unix':
       return String(Math.floor(now.getTime() / 1000));
     case 'none':
-      throw new UserInputError(
+      throw new UserInputError('D1-600', 
         'migrations.prefix "none" names every snapshot "_snapshot.json", which drizzle-kit itself then ignores, ' +
           'so each later run would regenerate the whole schema. Set migrations.prefix to "index" (the default), ' +
           '"timestamp" or "unix" in drizzle.config.ts.',
@@ -46,7 +46,7 @@ export function tagPrefixFor(prefix: Prefix, journal: Journal, now: Date): strin
 
 export function migrationTag(prefix: Prefix, journal: Journal, now: Date, name?: string): string {
   if (name !== undefined && (/[\\/]/.test(name) || name.trim() === '')) {
-    throw new UserInputError(`--name "${name}" cannot be used as a file name; use letters, digits, "-" or "_".`);
+    throw new UserInputError('D1-600', `--name "${name}" cannot be used as a file name; use letters, digits, "-" or "_".`);
   }
   return `${tagPrefixFor(prefix, journal, now)}_${name ?? randomSuffix()}`;
 }

@@ -1,17 +1,37 @@
 import { isAbsolute, relative } from 'node:path';
+import { CODES, type Code } from './codes.js';
+import type { Diagnostic } from './types.js';
 
 /**
- * Bad input from the user (config, schema, migrations folder, a change that cannot be made safely).
- * The message is one paragraph naming the file and saying what to do; the CLI prints it and exits 1
- * without writing anything.
+ * Bad input from the user (config, schema, migrations folder, flags, a change that cannot be made
+ * safely). The message is one paragraph naming the file and saying what to do; the CLI prints it
+ * with its code and exits 1 without writing anything.
  */
 export class UserInputError extends Error {
   constructor(
+    public readonly code: Code,
     message: string,
     public readonly file?: string,
   ) {
     super(message);
     this.name = 'UserInputError';
+  }
+
+  /** The error as a diagnostic, for `--json` and for rendering. */
+  get diagnostics(): Diagnostic[] {
+    return [{ code: this.code, severity: CODES[this.code].severity, message: this.message, ...(this.file ? { file: this.file } : {}) }];
+  }
+}
+
+/** The planner's refusal of a change: one diagnostic per reason, each with its own code and fixes. */
+export class PlanRefusal extends UserInputError {
+  constructor(public readonly refusals: Diagnostic[]) {
+    super(refusals[0]!.code, refusals.map((d) => d.message).join(' '));
+    this.name = 'PlanRefusal';
+  }
+
+  override get diagnostics(): Diagnostic[] {
+    return this.refusals;
   }
 }
 
