@@ -22,16 +22,23 @@ export const slug = (name: string) =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
 
-/** What a golden file holds: the inputs (from the test's own definitions) and the generated output. */
+/** A section of a golden file: an input (from the test's own definitions) or generated output. */
+export interface GoldenSection extends Section {
+  input: boolean;
+}
+
 export interface Golden {
   comment: string;
-  inputs: Section[];
-  outputs: Section[];
+  /** In file order: a history interleaves each version's schema with its migration. */
+  sections: GoldenSection[];
 }
+
+export const input = (name: string, body: string): GoldenSection => ({ name, body, input: true });
+export const output = ({ name, body }: Section): GoldenSection => ({ name, body, input: false });
 
 /** Writes the golden file (UPDATE_GOLDEN=1), or compares it with `golden`: inputs first, then output. */
 export function checkGolden(file: string, golden: Golden): void {
-  const text = formatTxtar({ comment: golden.comment, sections: [...golden.inputs, ...golden.outputs] });
+  const text = formatTxtar({ comment: golden.comment, sections: golden.sections.map(({ name, body }) => ({ name, body })) });
   if (UPDATE) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);
@@ -41,11 +48,11 @@ export function checkGolden(file: string, golden: Golden): void {
   const stored = readFileSync(file, 'utf8');
   const sections = new Map(parseTxtar(stored).sections.map((s) => [s.name, s.body]));
   // A changed scenario definition makes the stored output meaningless: say so before any SQL diff.
-  for (const input of golden.inputs) {
-    expect(sections.get(input.name), `${file}: input "${input.name}" differs from the test's definition (stale golden file? run ${REGENERATE})`).toBe(input.body);
+  for (const s of golden.sections.filter((x) => x.input)) {
+    expect(sections.get(s.name), `${file}: input "${s.name}" differs from the test's definition (stale golden file? run ${REGENERATE})`).toBe(s.body);
   }
-  for (const output of golden.outputs) {
-    expect(sections.get(output.name), `${file}: generated "${output.name}" differs from the golden file`).toBe(output.body);
+  for (const s of golden.sections.filter((x) => !x.input)) {
+    expect(sections.get(s.name), `${file}: generated "${s.name}" differs from the golden file`).toBe(s.body);
   }
   // Section names, order and the comment too: the whole file, byte for byte.
   expect(stored, `${file}: sections or comment differ`).toBe(text);

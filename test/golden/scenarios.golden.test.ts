@@ -9,8 +9,7 @@ import type { TempProject } from '../support/project.js';
 import { prepareScenario } from '../support/scenario.js';
 import { scenarios } from '../scenarios/scenarios.js';
 import type { PlannerScenario } from '../scenarios/scenarios.js';
-import { checkGolden, fileSection, GOLDEN_DIR, orphans, slug, type Golden } from './golden.js';
-import type { Section } from './txtar.js';
+import { checkGolden, fileSection, GOLDEN_DIR, input, orphans, output, slug, type Golden, type GoldenSection } from './golden.js';
 
 const DIR = `${GOLDEN_DIR}/scenarios`;
 const projects: TempProject[] = [];
@@ -20,11 +19,11 @@ afterAll(() => projects.forEach((p) => p.dispose()));
 const optionsOf = (s: PlannerScenario) =>
   JSON.stringify({ renames: s.renames, backfill: s.backfill, configExtra: s.configExtra }, null, 2);
 
-export const scenarioInputs = (s: PlannerScenario): Section[] => [
-  { name: 'name', body: s.name },
-  { name: 'options', body: optionsOf(s) },
-  { name: 'before.ts', body: s.before },
-  { name: 'after.ts', body: s.after },
+const scenarioInputs = (s: PlannerScenario): GoldenSection[] => [
+  input('name', s.name),
+  input('options', optionsOf(s)),
+  input('before.ts', s.before),
+  input('after.ts', s.after),
 ];
 
 /** Snapshot ids are random UUIDs: named by the file they belong to, so the rest can be compared. */
@@ -43,12 +42,12 @@ async function goldenOf(s: PlannerScenario): Promise<Golden> {
   const warnings = m1.plan?.warnings ?? [];
   return {
     comment: `Golden output of drizzle-d1 generate for a planner scenario of test/scenarios/scenarios.ts.\nRegenerate with UPDATE_GOLDEN=1 (test/golden/golden.ts); review the diff.\n`,
-    inputs: scenarioInputs(s),
-    outputs: [
-      fileSection(project.dir, rel(m0.sqlPath)),
-      fileSection(project.dir, rel(m1.sqlPath)),
-      snapshot,
-      ...(warnings.length ? [{ name: 'plan warnings', body: warnings.join('\n') }] : []),
+    sections: [
+      ...scenarioInputs(s),
+      output(fileSection(project.dir, rel(m0.sqlPath))),
+      output(fileSection(project.dir, rel(m1.sqlPath))),
+      output(snapshot),
+      ...(warnings.length ? [output({ name: 'plan warnings', body: warnings.join('\n') })] : []),
     ],
   };
 }
