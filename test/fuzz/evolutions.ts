@@ -225,5 +225,12 @@ export function migrate(prev: SchemaState, cur: SchemaState, renames: Renames) {
 
 export const render = (prev: SchemaState, cur: SchemaState, renames: Renames) => migrate(prev, cur, renames).sql;
 
+/** Case `seed` of the fuzz tests: a random schema and its random evolution, from one seeded stream. */
+export function evolution(seed: number) {
+  const r = rng(seed);
+  const prev = randomSchema(r);
+  return { prev, ...mutate(prev, r) };
+}
+
 
 export { emptyState } from '../../src/snapshot/types.js';

@@ -11,7 +11,7 @@ import { noRenames } from '../../src/diff/types.js';
 import { seedFromSnapshot } from '../support/seed.js';
 import { structureOf } from '../support/structure.js';
 import { expectWritesAsPlanned, migrationWrites } from '../support/scenario.js';
-import { emptyState, migrate, mutate, randomSchema, render, rng } from './evolutions.js';
+import { emptyState, evolution, migrate, render } from './evolutions.js';
 
 const CASES = Number(process.env.DRIZZLE_D1_FUZZ_CASES ?? 400);
 
@@ -19,9 +19,7 @@ describe('random schema evolutions under D1 rules', () => {
   it(`${CASES} seeded cases keep every row and reach the fresh-build schema`, () => {
     const empty = emptyState();
     for (let seed = 1; seed <= CASES; seed++) {
-      const r = rng(seed);
-      const prev = randomSchema(r);
-      const { cur, renames, changed } = mutate(prev, r);
+      const { prev, cur, renames, changed } = evolution(seed);
       const db = openD1Database();
       applyMigration(db, render(empty, prev, noRenames()), 'init');
       seedFromSnapshot(db, prev, 4);
