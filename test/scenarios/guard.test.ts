@@ -7,27 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyMigration, D1MigrationError, openD1Database } from '../../src/d1/apply.js';
 import { dumpRows } from '../../src/d1/inspect.js';
-import { diffSchemas } from '../../src/diff/diff.js';
-import { noRenames } from '../../src/diff/types.js';
-import { planMigration } from '../../src/plan/plan.js';
-import { emptyState, type SchemaState } from '../../src/snapshot/types.js';
-import { renderMigration } from '../../src/sql/render.js';
-import { col, fk, pk, state, table } from '../support/state.js';
-
-const sqlFor = (prev: SchemaState, cur: SchemaState) =>
-  renderMigration(planMigration(prev, cur, diffSchemas(prev, cur, noRenames()).changes), true);
-
-const parent = (nameNotNull: boolean) => table('p', [pk(), col('name', 'text', { notNull: nameNotNull })]);
-const others = [
-  table('c', [pk(), col('p_id', 'integer')], { fks: [fk('c', 'p_id', 'p', 'cascade')] }),
-  table('x', [pk(), col('label')]),
-  table('u', [pk(), col('x_id', 'integer')], { fks: [fk('u', 'x_id', 'x')] }),
-  // A foreign key to a column that is not unique: SQLite refuses every write to `m` and fails an
-  // unrestricted PRAGMA foreign_key_check with "foreign key mismatch".
-  table('m', [pk(), col('x_label')], { fks: [fk('m', 'x_label', 'x', 'no action', 'label')] }),
-];
-const before = state(parent(true), ...others);
-const after = state(parent(false), ...others);
+import { emptyState } from '../../src/snapshot/types.js';
+import { after, before, sqlFor } from './guard-states.js';
 
 function database(orphanIn: 'u' | 'c') {
   const db = openD1Database();
