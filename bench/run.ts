@@ -21,7 +21,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { applyMigration, openD1Database } from '../src/d1/apply.js';
-import type { Plan } from '../src/plan/types.js';
+import { summarizePlan, type PlanSummary } from '../src/plan/summary.js';
 import { migrationWrites, prepareScenario } from '../test/support/scenario.js';
 import { scenarios } from '../test/scenarios/scenarios.js';
 
@@ -508,7 +508,7 @@ function migrationCost(
   name: string,
   db: Database.Database,
   sql: string,
-  plan: { rebuilds: { table: string; reasons: string[] }[]; deletedByDrop: Plan['deletedByDrop'] },
+  plan: { rebuilds: { table: string; reasons: string[] }[]; deletedByDrop: PlanSummary['deletedByDrop'] },
   renamedTables: Record<string, string> = {},
 ): Cost {
   const oldName = new Map(Object.entries(renamedTables).map(([from, to]) => [to, from]));
@@ -567,7 +567,7 @@ for (const s of scenarios) {
   const { project, second, db } = await prepareScenario(s);
   try {
     const m = second.migration!;
-    costs.push(migrationCost(s.name, db, m.sql, m.plan ?? { rebuilds: [], deletedByDrop: [] }, s.renames?.tables));
+    costs.push(migrationCost(s.name, db, m.sql, m.plan ? summarizePlan(m.plan) : { rebuilds: [], deletedByDrop: [] }, s.renames?.tables));
     db.close();
   } finally {
     project.dispose();
@@ -577,7 +577,7 @@ for (const s of scenarios) {
 interface JsonPlan {
   status: string;
   sql: string;
-  plan: { rebuilt: { table: string; reasons: string[]; movedOffParents: { parent: string }[] }[]; deletedByDrop: Plan['deletedByDrop'] };
+  plan: { rebuilt: { table: string; reasons: string[]; movedOffParents: { parent: string }[] }[]; deletedByDrop: PlanSummary['deletedByDrop'] };
 }
 log(`migration cost of the ${CHANGED.size}-table change`);
 const d1Change = runTool('drizzle-d1', change300, { args: ['--json'], keep: true });

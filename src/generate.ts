@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig, type GenerateFlags, type ResolvedConfig } from './config/index.js';
-import { displayPath, UserInputError } from './diagnostics/errors.js';
+import { displayPath, PlanRefusal, UserInputError } from './diagnostics/errors.js';
 import { diffSchemas, findAmbiguities } from './diff/diff.js';
 import { hintsToRenames, type Hint } from './diff/hints.js';
 import type { Ambiguity, Renames } from './diff/types.js';
@@ -132,15 +132,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
   // The everyday run ends above ("no changes"): load the planner and writers only when needed.
   const [{ planMigration }, { renderMigration }] = await Promise.all([import('./plan/plan.js'), import('./sql/render.js')]);
-  let plan: Plan;
-  try {
-    plan = planMigration(prev, cur, diff.changes, options);
-  } catch (e) {
-    // The planner is pure and names tables and columns; the fix (or the flag's target) is in the schema.
-    if (!(e instanceof UserInputError) || e.file) throw e;
-    const files = schemaFiles(config.schema, config.projectRoot);
-    throw new UserInputError('D1-500', e.message.replace(/( Nothing was written\.)?$/, ` Schema: ${shownFiles(files, config)}.$1`), files[0]);
-  }
+  const plan = planMigration(prev, cur, diff.changes, options);
+  const refusals = plan.diagnostics.filter((d) => d.severity === 'error');
+  // The planner names tables and columns; the fix (or the flag's target) is in the schema files.
+  if (refusals.length) throw new PlanRefusal(refusals, schemaFiles(config.schema, config.projectRoot));
   const sql = renderMigration(plan, config.breakpoints);
   const snapshot: Snapshot = {
     version: '6',

@@ -4,8 +4,10 @@ export type { GenerateOptions, GenerateResult, RenameResolver } from './generate
 export { diffSchemas, findAmbiguities } from './diff/diff.js';
 export type { Change, Renames, Ambiguity } from './diff/types.js';
 export { planMigration } from './plan/plan.js';
-export type { Plan, Step, RebuildStep } from './plan/types.js';
+export type { Plan, Step, Rebuild } from './plan/types.js';
+export { summarizePlan, type PlanSummary } from './plan/summary.js';
+export type { Diagnostic, Fix, Code } from './diagnostics/index.js';
 export { renderMigration, stepSql } from './sql/render.js';
 export { readMigrationsFolder, formatSnapshot, formatJournal } from './snapshot/io.js';
 export type { Snapshot, SchemaState, Journal } from './snapshot/types.js';
-export { UserInputError } from './diagnostics/errors.js';
+export { UserInputError, PlanRefusal } from './diagnostics/errors.js';

@@ -7,13 +7,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isatty } from 'node:tty';
 import type * as Commander from 'commander';
-import { displayPath, UserInputError } from '../diagnostics/errors.js';
+import { displayPath, PlanRefusal, UserInputError } from '../diagnostics/errors.js';
 import type { GenerateFlags } from '../config/index.js';
 import { parseHints, parseRenameFlag, suggestedHints, type Hint } from '../diff/hints.js';
 import { AmbiguityError, generate, type GenerateResult, type RenameResolver } from '../generate.js';
 import { packageFile } from '../package.js';
-import type { Plan } from '../plan/types.js';
 import { terminalResolver } from './prompt.js';
+import { planReport, planSummaryLines, refusalText } from './report.js';
 
 interface CliOptions extends GenerateFlags {
   json?: boolean;
@@ -30,55 +30,9 @@ const { Command, Option } = createRequire(import.meta.url)('commander') as typeo
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** The rows a plan copies, as a formula over the rebuilt tables' row counts. */
-const rowsFormula = (plan: Plan) => plan.rebuilds.map((r) => `rows(${r.table})`).join(' + ') || '0';
-/** The old rows DROP TABLE deletes one by one (and, in a cycle, at most the rows its actions reach). */
-const dropDeletesFormula = (plan: Plan) =>
-  plan.deletedByDrop.flatMap((d) => [`${d.certain ? '' : 'up to '}rows(${d.table})`, ...d.actionsInto.map((t) => `up to rows(${t})`)]).join(' + ') || '0';
-
-/** The plan as `--json` reports it: tables rebuilt, moved, and the rows each rewrites. */
-export function planReport(plan: Plan | null) {
-  if (!plan) return null;
-  return {
-    created: plan.createdTables,
-    dropped: plan.droppedTables,
-    renamed: plan.renamedTables,
-    droppedColumns: plan.droppedColumns,
-    rebuilt: plan.rebuilds.map((r) => ({
-      table: r.table,
-      reasons: r.reasons,
-      movedOffParents: r.movedOffParents,
-      rowsRewritten: `rows(${r.table})`,
-    })),
-    moved: plan.rebuilds.filter((r) => !r.reasons.length).map((r) => r.table),
-    rowsRewritten: rowsFormula(plan),
-    // Not copies: the old rows DROP TABLE deletes one by one because a foreign key still names the table.
-    deletedByDrop: plan.deletedByDrop,
-    rowsDeletedByDrop: dropDeletesFormula(plan),
-    warnings: plan.warnings,
-  };
-}
-
 function printSummary(result: GenerateResult, out: (s: string) => void, dryRun = false) {
   const m = result.migration!;
-  const plan = m.plan;
-  if (plan) {
-    for (const t of plan.createdTables) out(`  + create table ${t}`);
-    for (const r of plan.renamedTables) out(`  ~ rename table ${r.from} -> ${r.to}`);
-    for (const r of plan.rebuilds) {
-      if (r.reasons.length) out(`  * rebuild ${r.table}: ${r.reasons.join('; ')}`);
-      else out(`  * move ${r.table} onto the rebuilt ${r.movedOffParents.map((p) => p.parent).join(', ')} (ON DELETE ${r.movedOffParents.map((p) => p.onDelete).join(', ')})`);
-    }
-    for (const t of plan.droppedTables) out(`  ! drop table ${t} (destructive: its rows are deleted)`);
-    for (const c of plan.droppedColumns) out(`  ! drop column ${c.table}.${c.column} (destructive: its values are deleted)`);
-    for (const w of plan.warnings) out(`  warning: ${w}`);
-    if (plan.rebuilds.length) {
-      out(`  rows rewritten: ${rowsFormula(plan)} (each row copied once)`);
-    }
-    if (plan.deletedByDrop.length) {
-      out(`  rows deleted by DROP TABLE of the old tables: ${dropDeletesFormula(plan)} (a foreign key still names them; no surviving row changes)`);
-    }
-  }
+  if (m.plan) for (const line of planSummaryLines(m.plan, result.config.projectRoot)) out(line);
   if (dryRun) {
     out(`\n${m.sql}\n`);
     out(`(dry run: ${displayPath(m.sqlPath, result.config.projectRoot)} was not written)`);
@@ -146,7 +100,7 @@ async function runGenerate(opts: CliOptions): Promise<number> {
       const m = result.migration;
       process.stdout.write(
         JSON.stringify(
-          m ? { status: opts.dryRun ? 'dry-run' : 'written', tag: m.tag, sql: displayPath(m.sqlPath, result.config.projectRoot), snapshot: displayPath(m.snapshotPath, result.config.projectRoot), plan: planReport(m.plan), dryRun: Boolean(opts.dryRun), warnings: result.warnings }
+          m ? { status: opts.dryRun ? 'dry-run' : 'written', tag: m.tag, sql: displayPath(m.sqlPath, result.config.projectRoot), snapshot: displayPath(m.snapshotPath, result.config.projectRoot), plan: planReport(m.plan, result.config.projectRoot), dryRun: Boolean(opts.dryRun), warnings: result.warnings }
             : { status: 'no-changes', warnings: result.warnings },
           null,
           2,
@@ -217,6 +171,11 @@ export async function main(argv = process.argv): Promise<void> {
   try {
     await program().parseAsync(argv);
   } catch (e) {
+    if (e instanceof PlanRefusal) {
+      console.error(`Error: ${refusalText(e, process.cwd())}`);
+      process.exitCode = 1;
+      return;
+    }
     if (e instanceof UserInputError) {
       console.error(`Error: ${e.message}`);
       process.exitCode = 1;

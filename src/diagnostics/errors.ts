@@ -23,15 +23,21 @@ export class UserInputError extends Error {
   }
 }
 
-/** The planner's refusal of a change: one diagnostic per reason, each with its own code and fixes. */
+/**
+ * The planner's refusal of a change: one diagnostic per reason, each with its own code and fixes.
+ * `schemaFiles`: where the user makes the fix.
+ */
 export class PlanRefusal extends UserInputError {
-  constructor(public readonly refusals: Diagnostic[]) {
-    super(refusals[0]!.code, refusals.map((d) => d.message).join(' '));
+  constructor(
+    public readonly refusals: Diagnostic[],
+    public readonly schemaFiles: string[] = [],
+  ) {
+    super(refusals[0]!.code, refusals.map((d) => d.message).join(' '), schemaFiles[0]);
     this.name = 'PlanRefusal';
   }
 
   override get diagnostics(): Diagnostic[] {
-    return this.refusals;
+    return this.refusals.map((d) => (d.file || !this.file ? d : { ...d, file: this.file }));
   }
 }
 

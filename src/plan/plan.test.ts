@@ -4,10 +4,14 @@ import { diffSchemas } from '../diff/diff.js';
 import { noRenames, type Renames } from '../diff/types.js';
 import type { SchemaState } from '../snapshot/types.js';
 import { dropOrder, parentsFirst, planMigration } from './plan.js';
+import { summarizePlan } from './summary.js';
 import type { Step } from './types.js';
 
-const plan = (prev: SchemaState, cur: SchemaState, renames: Renames = noRenames(), backfill?: Record<string, string>) =>
-  planMigration(prev, cur, diffSchemas(prev, cur, renames).changes, { backfill });
+/** The plan with its summary (what it rebuilds, drops, deletes) and its diagnostics' codes. */
+const plan = (prev: SchemaState, cur: SchemaState, renames: Renames = noRenames(), backfill?: Record<string, string>) => {
+  const p = planMigration(prev, cur, diffSchemas(prev, cur, renames).changes, { backfill });
+  return { ...p, ...summarizePlan(p), warnings: p.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.message), codes: p.diagnostics.map((d) => d.code) };
+};
 const kinds = (steps: Step[]) => steps.map((s) => s.kind);
 
 const parent = (nameNotNull = true) => table('p', [pk(), col('name', 'text', { notNull: nameNotNull })]);
@@ -38,7 +42,7 @@ describe('planMigration', () => {
     ]);
     expect(p.steps.filter((s) => s.kind === 'copyRows').map((s) => (s.kind === 'copyRows' ? s.from : ''))).toEqual(['p', 'c']);
     expect(p.steps.filter((s) => s.kind === 'dropTable').map((s) => (s.kind === 'dropTable' ? s.name : ''))).toEqual(['c', 'p']);
-    expect(p.steps[0]).toEqual({ kind: 'deferForeignKeys', on: true });
+    expect(p.steps[0]).toMatchObject({ kind: 'deferForeignKeys', on: true });
     expect(kinds(p.steps).slice(-2)).toEqual(['foreignKeyGuard', 'deferForeignKeys']);
   });
 
@@ -55,7 +59,7 @@ describe('planMigration', () => {
   it('moves the reacting children of a dropped table', () => {
     const p = plan(state(parent(), child('c', 'p', 'cascade')), state(table('c', [pk(), col('ref', 'integer')])));
     expect(p.rebuilds.map((r) => r.table)).toEqual(['c']);
-    expect(p.droppedTables).toEqual(['p']);
+    expect(p.dropped).toEqual(['p']);
     const drops = p.steps.filter((s) => s.kind === 'dropTable').map((s) => (s.kind === 'dropTable' ? s.name : ''));
     expect(drops).toEqual(['c', 'p']);
   });
@@ -63,7 +67,7 @@ describe('planMigration', () => {
   it('refuses NOT NULL without a default on an existing table, and accepts a backfill', () => {
     const prev = state(parent());
     const cur = state({ ...parent(), columns: { ...parent().columns, slug: col('slug', 'text', { notNull: true }) } });
-    expect(() => plan(prev, cur)).toThrow(/NOT NULL without a default.*--backfill p\.slug=/);
+    expect(plan(prev, cur).diagnostics).toMatchObject([{ code: 'D1-101', table: 'p', column: 'slug', fixes: [{ kind: 'editSchema' }, { kind: 'backfill', table: 'p', column: 'slug' }] }]);
     const p = plan(prev, cur, noRenames(), { 'p.slug': "lower(name)" });
     const copy = p.steps.find((s) => s.kind === 'copyRows');
     expect(copy).toMatchObject({ columns: [{ name: 'id', from: 'id' }, { name: 'name', from: 'name' }, { name: 'slug', fallback: 'lower(name)' }] });
@@ -71,14 +75,14 @@ describe('planMigration', () => {
 
   it('refuses making a column NOT NULL without a default, and coalesces with one', () => {
     const prev = state(table('t', [pk(), col('a', 'integer')]));
-    expect(() => plan(prev, state(table('t', [pk(), col('a', 'integer', { notNull: true })])))).toThrow(/becomes NOT NULL/);
+    expect(plan(prev, state(table('t', [pk(), col('a', 'integer', { notNull: true })]))).codes).toEqual(['D1-102']);
     const p = plan(prev, state(table('t', [pk(), col('a', 'integer', { notNull: true, default: 0 })])));
     expect(p.steps.find((s) => s.kind === 'copyRows')).toMatchObject({ columns: [{ name: 'id' }, { name: 'a', from: 'a', fallback: '0' }] });
     // The user checked there is no NULL: copied as is.
     const cur = state(table('t', [pk(), col('a', 'integer', { notNull: true })]));
     const assumed = planMigration(prev, cur, diffSchemas(prev, cur, noRenames()).changes, { assumeNotNull: ['t.a'] });
     expect(assumed.steps.find((s) => s.kind === 'copyRows')).toMatchObject({ columns: [{ name: 'id' }, { name: 'a', from: 'a' }] });
-    expect(() => planMigration(prev, cur, diffSchemas(prev, cur, noRenames()).changes, { assumeNotNull: ['t.nope'] })).toThrow(/--assume-not-null names t\.nope/);
+    expect(planMigration(prev, cur, diffSchemas(prev, cur, noRenames()).changes, { assumeNotNull: ['t.nope'] }).diagnostics).toMatchObject([{ code: 'D1-701' }]);
   });
 
   it('does not copy generated columns and reads a renamed column by its new name after RENAME COLUMN', () => {
@@ -155,6 +159,7 @@ describe('warnings for constraints existing rows may not meet', () => {
       table('fresh', [pk()], { checkConstraints: { k: { name: 'k', value: 'id > 0' } } }),
     );
     const w = plan(prev, cur).warnings.join('\n');
+    expect(plan(prev, cur).codes).toEqual(['D1-105', 'D1-106', 'D1-107']);
     expect(w).toMatch(/`p`: new check `name_len`/);
     expect(w).toMatch(/`c`: new unique index `c_code`/);
     expect(w).toMatch(/`c`: new foreign key \(ref\) → `p`/);
@@ -175,9 +180,9 @@ describe('the foreign-key guard', () => {
   it('refuses a migration that would copy or check a child whose parent columns are not unique', () => {
     const byName = table('m', [pk(), col('pname')], { fks: [fk('m', 'pname', 'p', 'no action', 'name')] });
     const prev = state(parent(), byName);
-    expect(() => plan(prev, { ...prev, tables: { ...prev.tables, p: parent(false) } })).toThrow(
-      /`m` references `p`\(name\), which is neither its primary key nor unique[\s\S]*This migration would fail on it/,
-    );
+    const refused = plan(prev, { ...prev, tables: { ...prev.tables, p: parent(false) } });
+    expect(refused.codes).toEqual(['D1-103']);
+    expect(refused.steps).toEqual([]);
     // Unique parent columns are fine, in any order for a composite key.
     const unique = { ...parent(false), indexes: { p_name: { name: 'p_name', columns: ['name'], isUnique: true } } };
     expect(plan(prev, { ...prev, tables: { ...prev.tables, p: unique } }).rebuilds.map((r) => r.table)).toEqual(['p']);
@@ -186,7 +191,7 @@ describe('the foreign-key guard', () => {
   it('only warns about such a foreign key on a new table (no rows to copy yet), and not again later', () => {
     const byName = table('m', [pk(), col('pname')], { fks: [fk('m', 'pname', 'p', 'no action', 'name')] });
     const p = plan(state(parent()), state(parent(), byName));
-    expect(p.warnings.join('\n')).toMatch(/`m` references `p`\(name\), which is neither its primary key nor unique/);
+    expect(p.codes).toEqual(['D1-104']);
     const later = plan(state(parent(), byName), state(parent(), byName, table('z', [pk()])));
     expect(later.warnings).toEqual([]);
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { col, fk, pk, table } from '../../test/support/state.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan, StepCommand } from '../plan/types.js';
 import { createIndexSql, createTableSql, renderMigration, stepSql } from './render.js';
 
-const emptyPlan = (steps: Plan['steps']): Plan => ({ steps, rebuilds: [], createdTables: [], droppedTables: [], renamedTables: [], droppedColumns: [], deletedByDrop: [], warnings: [] });
+const emptyPlan = (steps: StepCommand[]): Plan => ({ steps: steps.map((s) => ({ ...s, reason: 'test', sources: [] })), diagnostics: [] });
 
 describe('SQL rendering', () => {
   it("writes CREATE TABLE exactly as drizzle-kit 0.31 does", () => {

@@ -2,18 +2,16 @@
  * Step[] → SQLite text in drizzle-kit's formatting (backtick identifiers, `CREATE TABLE` ending in
  * `);\n`, statements joined by `--> statement-breakpoint`), so files look like the ones users know.
  */
+import { summarizePlan } from '../plan/summary.js';
 import type { Column, Index, Table } from '../snapshot/types.js';
-import type { Plan, Step } from '../plan/types.js';
+import type { Plan, StepCommand } from '../plan/types.js';
+import { quoteIdentifier as quoted, requalify } from '../sqltext/rewrite.js';
 
 export const BREAKPOINT = '--> statement-breakpoint';
 
 /** `name` as a backtick-quoted identifier (a backtick inside is doubled, as SQLite reads it). */
 export const ident = (name: string) => `\`${name.replace(/`/g, '``')}\``;
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
-
-/** Table-qualified references `"t".` inside checks and generated columns must name the table being created. */
-const requalify = (sql: string, from: string, to: string) => (from === to ? sql : sql.split(`"${from}".`).join(`"${to}".`));
 
 function columnDefinition(c: Column, tableName: string, physical: string): string {
   const generated = c.generated
@@ -55,7 +53,7 @@ export function createIndexSql(table: string, index: Index, expressions: string[
 }
 
 /** One step as one or more SQL statements. */
-export function stepSql(step: Step): string[] {
+export function stepSql(step: StepCommand): string[] {
   switch (step.kind) {
     case 'deferForeignKeys':
       // Deferred, not disabled: `foreign_keys=OFF` is a no-op inside D1's transaction.
@@ -121,9 +119,10 @@ export function stepSql(step: Step): string[] {
 
 /** A short SQL comment saying which tables are rebuilt and moved, and why. */
 export function planHeader(plan: Plan): string {
-  if (!plan.rebuilds.length) return '';
+  const { rebuilds } = summarizePlan(plan);
+  if (!rebuilds.length) return '';
   const lines = ['-- drizzle-d1: D1-safe table rebuilds (foreign keys deferred, never switched off).'];
-  for (const r of plan.rebuilds) {
+  for (const r of rebuilds) {
     if (r.reasons.length) lines.push(`--   rebuilt ${r.table}: ${r.reasons.join('; ')}`);
     if (r.movedOffParents.length) {
       const why = r.movedOffParents.map((m) => `ON DELETE ${m.onDelete} -> ${m.parent}`).join(', ');

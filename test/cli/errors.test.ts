@@ -67,7 +67,8 @@ async function expectRefusal(p: TempProject, args: string[], mentions: (string |
   expect(message, output).not.toMatch(/failed unexpectedly/);
   expect(message, output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   if (code === 1) {
-    expect(message.split('\n'), `one paragraph expected:\n${message}`).toHaveLength(1);
+    // One paragraph: a refusal lists its reasons on indented lines under the first one.
+    expect(message.split('\n').slice(1).every((l) => /^\s+\S/.test(l)), `one paragraph expected:\n${message}`).toBe(true);
     expect(message).toMatch(/^Error: /);
   }
   for (const m of mentions) {
@@ -159,7 +160,7 @@ describe('drizzle-d1 generate: changes that cannot be made safely', () => {
   it('a NOT NULL column added without a default names the schema file and --backfill', async () => {
     const p = await withHistory();
     p.schema(V2.replace(`email: text('email'),`, `email: text('email'),\n  role: text('role').notNull(),`));
-    await expectRefusal(p, [], ['src/schema.ts', '`users`.`role`', '--backfill users.role=']);
+    await expectRefusal(p, [], ['src/schema.ts', 'D1-101', '`users`.`role`', '--backfill users.role=']);
   });
 
   it('a rebuild that would write a child whose parent columns are not unique', async () => {
@@ -168,7 +169,7 @@ describe('drizzle-d1 generate: changes that cannot be made safely', () => {
     p.schema(V2 + aliases);
     await p.generate({ flags: { name: 'aliases' } });
     p.schema((V2 + aliases).replace(`name: text('name').notNull(),`, `name: text('name'),`));
-    await expectRefusal(p, [], ['src/schema.ts', '`aliases` references `users`(name)', 'foreign key mismatch']);
+    await expectRefusal(p, [], ['src/schema.ts', 'D1-103', '`aliases` references `users`(name)', 'foreign key mismatch']);
   });
 });
 

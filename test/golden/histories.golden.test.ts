@@ -19,7 +19,7 @@ async function versionSections(project: TempProject, raw: History['versions'][nu
   const result = await project.generate({ flags: { name: label }, backfill: v.backfill });
   const m = result.migration;
   if (!m) throw new Error(`version ${label}: generate found no change`);
-  const warnings = m.plan?.warnings ?? [];
+  const warnings = (m.plan?.diagnostics ?? []).map((d) => `${d.code} ${d.message}`);
   return [
     input(`${label}/schema.ts`, v.source),
     ...(v.backfill ? [input(`${label}/backfill`, JSON.stringify(v.backfill, null, 2))] : []),

@@ -39,7 +39,7 @@ async function goldenOf(s: PlannerScenario): Promise<Golden> {
   const rel = (p: string) => relative(project.dir, p);
   const snapshot = fileSection(project.dir, rel(m1.snapshotPath));
   snapshot.body = withIdPlaceholders(snapshot.body, { [m0.snapshotId]: '<id of 0000_snapshot>', [m1.snapshotId]: '<id of 0001_snapshot>' });
-  const warnings = m1.plan?.warnings ?? [];
+  const warnings = (m1.plan?.diagnostics ?? []).map((d) => `${d.code} ${d.message}`);
   return {
     comment: `Golden output of drizzle-d1 generate for a planner scenario of test/scenarios/scenarios.ts.\nRegenerate with UPDATE_GOLDEN=1 (test/golden/golden.ts); review the diff.\n`,
     sections: [

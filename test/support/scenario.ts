@@ -13,6 +13,7 @@ import { checkIntegrity, describeSchema, dumpRows, readSequences, type Row } fro
 import { leadingWords, splitStatements, unquoteIdentifier } from '../../src/d1/statements.js';
 import type { Renames } from '../../src/diff/types.js';
 import type { GenerateResult } from '../../src/generate.js';
+import { summarizePlan } from '../../src/plan/summary.js';
 import type { Plan } from '../../src/plan/types.js';
 import { loadSchemaModules } from '../../src/schema/load.js';
 import { TempProject } from './project.js';
@@ -118,9 +119,10 @@ export function expectWritesAsPlanned(
 ): void {
   const prevName = (t: string) => Object.entries(renamedTables).find(([, to]) => to === t)?.[0] ?? t;
   const rowsBefore = (t: string) => before[prevName(t)]?.length ?? 0;
-  expect(Object.fromEntries(writes.copiedFrom), context).toEqual(Object.fromEntries(plan.rebuilds.map((r) => [r.table, [rowsBefore(r.table)]])));
+  const { rebuilds, deletedByDrop } = summarizePlan(plan);
+  expect(Object.fromEntries(writes.copiedFrom), context).toEqual(Object.fromEntries(rebuilds.map((r) => [r.table, [rowsBefore(r.table)]])));
   const dropped = new Map([...writes.deletedByDrop].map(([t, n]) => [t.replace(/^__drop_/, ''), n]));
-  for (const d of plan.deletedByDrop) {
+  for (const d of deletedByDrop) {
     const n = dropped.get(d.table) ?? 0;
     expect(n, `${context}\nDROP TABLE ${d.table}`).toBeGreaterThanOrEqual(d.certain ? rowsBefore(d.table) : 0);
     expect(n, `${context}\nDROP TABLE ${d.table}`).toBeLessThanOrEqual(rowsBefore(d.table) + d.actionsInto.reduce((sum, t) => sum + rowsBefore(t), 0));

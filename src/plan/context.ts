@@ -1,0 +1,88 @@
+/**
+ * The names every planning phase works with, computed once from the two schemas and the changes:
+ * which tables are created, dropped and renamed, and how an old table's name maps to the current one.
+ */
+import type { Change } from '../diff/types.js';
+import type { ForeignKey, SchemaState, Table } from '../snapshot/types.js';
+
+/** Prefix of a table's new version while the old one still exists. */
+export const NEW_PREFIX = '__new_';
+/** Prefix a dropped table steps aside to when a renamed table takes over its name. */
+export const DROP_PREFIX = '__drop_';
+
+export type ChangeOf<K extends Change['kind']> = Extract<Change, { kind: K }>;
+
+export interface PlanContext {
+  prev: SchemaState;
+  cur: SchemaState;
+  changes: Change[];
+  /** New tables (current names). */
+  created: Set<string>;
+  /** Dropped tables by their previous names, in change order. */
+  droppedPrevNames: string[];
+  /** Dropped tables by the name they are dropped under (a spare name when a renamed table takes theirs). */
+  dropped: Set<string>;
+  /** Drop name → previous name. */
+  droppedPrevName: Map<string, string>;
+  renamedTables: ChangeOf<'renameTable'>[];
+  columnRenames: ChangeOf<'renameColumn'>[];
+  /** Changes by the (current) table they concern. */
+  byTable: Map<string, Change[]>;
+  /** The previous definition of a table known by its current name. */
+  prevTable(curName: string): Table | undefined;
+  /** The previous name of a table known by its current name. */
+  prevName(curName: string): string;
+  /** Foreign keys of the old version of a table (current name, or drop name). */
+  oldForeignKeys(name: string): ForeignKey[];
+  /** Where an old foreign key points: the parent's current name, or its drop name if it is dropped. */
+  oldTarget(prevName: string): string;
+}
+
+const ofKind = <K extends Change['kind']>(changes: Change[], kind: K) => changes.filter((c): c is ChangeOf<K> => c.kind === kind);
+
+/** Appends `value` to the list `map` holds for `key`. */
+export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export function planContext(prev: SchemaState, cur: SchemaState, changes: Change[]): PlanContext {
+  const droppedPrevNames = ofKind(changes, 'dropTable').map((c) => c.table.name);
+  // A dropped table whose name a renamed table takes over is known (and dropped) by a spare name.
+  const dropName = (prevName: string) => (cur.tables[prevName] ? DROP_PREFIX + prevName : prevName);
+  const droppedPrevName = new Map(droppedPrevNames.map((n) => [dropName(n), n]));
+  const renamedTables = ofKind(changes, 'renameTable');
+  const curNameOf = new Map(renamedTables.map((r) => [r.from, r.to]));
+  const prevNameOf = new Map(renamedTables.map((r) => [r.to, r.from]));
+  const byTable = new Map<string, Change[]>();
+  for (const c of changes) if ('table' in c && typeof c.table === 'string') append(byTable, c.table, c);
+  const prevName = (curName: string) => prevNameOf.get(curName) ?? curName;
+  const prevTable = (curName: string) => prev.tables[prevName(curName)];
+  const dropped = new Set(droppedPrevName.keys());
+  return {
+    prev,
+    cur,
+    changes,
+    created: new Set(ofKind(changes, 'createTable').map((c) => c.table.name)),
+    droppedPrevNames,
+    dropped,
+    droppedPrevName,
+    renamedTables,
+    columnRenames: ofKind(changes, 'renameColumn'),
+    byTable,
+    prevTable,
+    prevName,
+    oldForeignKeys: (name) => {
+      const t = dropped.has(name) ? prev.tables[droppedPrevName.get(name)!] : prevTable(name);
+      return t ? Object.values(t.foreignKeys) : [];
+    },
+    oldTarget: (p) => (droppedPrevNames.includes(p) ? dropName(p) : (curNameOf.get(p) ?? p)),
+  };
+}
+
+/** An ON DELETE action as SQLite spells it in lower case (`no action` when unset). */
+export const onDeleteOf = (fk: ForeignKey) => (fk.onDelete ?? 'no action').toLowerCase();
+
+/** ON DELETE actions that write to the child when the parent row goes: what a DROP TABLE fires. */
+export const REACTING = new Set(['cascade', 'set null', 'set default']);
