@@ -39,8 +39,8 @@ const clean: Outcome = { emptied: {} };
  */
 const DRIZZLE_KIT: Record<string, { sqlite: Outcome; d1: Outcome }> = {
   // 0001 rebuilds `user` and `post` and loses two column renames (drizzle-kit bug): its copy names
-  // `"created_at"`, which the old tables lack. SQLite fails; D1 writes the text 'created_at' over
-  // the renamed column's values, and the drops empty the tables below (ON DELETE cascade).
+  // `"created_at"`, which the old tables lack. SQLite fails; D1 writes the text 'created_at' in
+  // place of the renamed column's values (user.email_verified → created_at), and the drops empty the tables below (ON DELETE cascade).
   cloudflog: {
     sqlite: { emptied: {}, fails: /^0001_chemical_wong: no such column: "created_at"/ },
     d1: {
