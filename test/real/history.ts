@@ -7,11 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { applyMigration, openD1Database } from '../../src/d1/apply.js';
-import { dumpRows } from '../../src/d1/inspect.js';
 import { diffSchemas } from '../../src/diff/diff.js';
 import type { Renames } from '../../src/diff/types.js';
 import { planMigration } from '../../src/plan/plan.js';
-import { readMigrationsFolder, readSnapshotFile, stateOf } from '../../src/snapshot/io.js';
+import { readMigrationsFolder, readSnapshotFile } from '../../src/snapshot/io.js';
 import type { SchemaState, Snapshot } from '../../src/snapshot/types.js';
 import { renderMigration } from '../../src/sql/render.js';
 import { seedFromSnapshot } from '../support/seed.js';
@@ -149,7 +148,6 @@ export async function drizzleKitFreshBuild(latest: Snapshot): Promise<Database.D
   return db;
 }
 
-export { dumpRows, stateOf };
 
 /**
  * drizzle-kit's file as D1 reads it. D1 accepts double-quoted string literals: in a rebuild's copy
