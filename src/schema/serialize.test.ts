@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -733,8 +733,8 @@ describe('serializeSchema matches drizzle-kit 0.31.11 byte for byte', () => {
 
 // The last snapshot that drizzle-kit 0.31's CLI wrote for a public D1 project (casing snake_case),
 // rebuilt from its schema: a check against real CLI output rather than the API.
-const CLOUDFLOG = '/work/shared/corpus/real/cloudflog/meta/0003_snapshot.json';
-describe.skipIf(!existsSync(CLOUDFLOG))('real project snapshot', () => {
+const CLOUDFLOG = join(import.meta.dirname, '../../test/real/corpus/cloudflog/meta/0003_snapshot.json');
+describe('real project snapshot', () => {
   it('cloudflog 0003 (snake_case)', async () => {
     const now = () => sql`(unixepoch('subsec') * 1000)`;
     const users = sqliteTable('user', {

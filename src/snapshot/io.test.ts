@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatJournal, formatSnapshot, readMigrationsFolder } from './io.js';
 
-const real = join(import.meta.dirname, '../../../shared/corpus/real');
+const real = join(import.meta.dirname, '../../test/real/corpus');
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 const folder = (files: Record<string, string>) => {
