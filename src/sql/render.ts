@@ -2,6 +2,7 @@
  * Step[] → SQLite text in drizzle-kit's formatting (backtick identifiers, `CREATE TABLE` ending in
  * `);\n`, statements joined by `--> statement-breakpoint`), so files look like the ones users know.
  */
+import { PlanRefusal } from '../diagnostics/errors.js';
 import { summarizePlan } from '../plan/summary.js';
 import type { Column, Index, Table } from '../snapshot/types.js';
 import type { Plan, StepCommand } from '../plan/types.js';
@@ -133,6 +134,9 @@ export function planHeader(plan: Plan): string {
 }
 
 export function renderMigration(plan: Plan, breakpoints: boolean): string {
+  // A refused plan has no steps; rendering it as an empty file would hide the refusal.
+  const refusals = plan.diagnostics.filter((d) => d.severity === 'error');
+  if (refusals.length) throw new PlanRefusal(refusals);
   const statements = plan.steps.flatMap(stepSql);
   if (!statements.length) return '';
   const body = statements.join(breakpoints ? `${BREAKPOINT}\n` : '\n');
