@@ -8,6 +8,7 @@
  */
 import type { Column, ForeignKey, Index, SchemaState, Table } from '../snapshot/types.js';
 import { sameJson as same } from '../snapshot/equal.js';
+import { renameInSql } from '../sqltext/rewrite.js';
 import type { Ambiguity, Change, ColumnAspect, Renames } from './types.js';
 
 /** Table-name mapping previous → current for every table that survives. */
@@ -50,19 +51,6 @@ export function findAmbiguities(prev: SchemaState, cur: SchemaState, renames: Re
     const a = Object.keys(c.columns).filter((n) => !colTargets.has(n) && !renames.createdColumns?.[to]?.includes(n));
     if (r.length && a.length) out.push({ kind: 'column', table: to, removed: r, added: a });
   }
-  return out;
-}
-
-/** Rewrites quoted references `"prevTable"."col"` in SQL text the way SQLite's RENAME does. */
-function renameInSql(sql: string, table: string, newTable: string, columns: Map<string, string>): string {
-  let out = sql;
-  for (const [from, to] of columns) {
-    if (from !== to) {
-      out = out.split(`"${table}"."${from}"`).join(`"${table}"."${to}"`);
-      out = out.split(`"${from}"`).join(`"${to}"`);
-    }
-  }
-  if (table !== newTable) out = out.split(`"${table}".`).join(`"${newTable}".`);
   return out;
 }
 
@@ -109,6 +97,110 @@ export interface SchemaDiff {
   meta: { tables: Record<string, string>; columns: Record<string, string> };
 }
 
+/** One surviving table's comparison: previous and current names and definitions, and the name maps. */
+interface TablePair {
+  from: string;
+  to: string;
+  p: Table;
+  c: Table;
+  /** Column mapping previous → current of this table. */
+  cols: Map<string, string>;
+  /** Column mapping of any previous table (foreign keys name their parent's columns). */
+  mapCol: (prevTable: string, col: string) => string;
+  /** Table mapping previous → current of the whole schema. */
+  tables: Map<string, string>;
+  prev: SchemaState;
+}
+
+function diffColumns(t: TablePair, changes: Change[], meta: SchemaDiff['meta']): void {
+  const { from, to, p, c, cols } = t;
+  for (const [cf, ct] of cols) {
+    if (cf !== ct) {
+      changes.push({ kind: 'renameColumn', table: to, from: cf, to: ct });
+      meta.columns[`"${to}"."${cf}"`] = `"${to}"."${ct}"`;
+    }
+  }
+  const colTargets = new Set(cols.values());
+  for (const [name, column] of Object.entries(c.columns)) {
+    if (!colTargets.has(name)) changes.push({ kind: 'addColumn', table: to, column });
+  }
+  for (const [name, column] of Object.entries(p.columns)) {
+    if (!cols.has(name)) changes.push({ kind: 'dropColumn', table: to, column });
+  }
+  for (const [cf, ct] of cols) {
+    const aspects = columnAspects(p.columns[cf]!, c.columns[ct]!);
+    const fromCol = p.columns[cf]!;
+    if (aspects.includes('generated') && fromCol.generated) {
+      // A generated expression mentions columns by name; SQLite renames them inside it.
+      const mapped = { ...fromCol.generated, as: renameInSql(fromCol.generated.as, from, to, cols) };
+      if (same(mapped, c.columns[ct]!.generated)) aspects.splice(aspects.indexOf('generated'), 1);
+    }
+    if (aspects.length) changes.push({ kind: 'alterColumn', table: to, from: fromCol, to: c.columns[ct]!, aspects });
+  }
+}
+
+/** Indexes: same name and same definition once the renames are applied. */
+function diffIndexes(t: TablePair, changes: Change[]): void {
+  const { from, to, p, c, cols, mapCol } = t;
+  const mapIndex = (ix: Index): Index => ({
+    ...ix,
+    columns: ix.columns.map((col) => (p.columns[col] ? mapCol(from, col) : renameInSql(col, from, to, cols))),
+    ...(ix.where !== undefined ? { where: renameInSql(ix.where, from, to, cols) } : {}),
+  });
+  matchByName(
+    p.indexes,
+    c.indexes,
+    (ix, next) => {
+      const mapped = mapIndex(ix);
+      return same([mapped.columns, mapped.isUnique, mapped.where], [next.columns, next.isUnique, next.where]);
+    },
+    (index) => changes.push({ kind: 'dropIndex', table: to, index }),
+    (index) => changes.push({ kind: 'createIndex', table: to, index }),
+  );
+}
+
+/** Foreign keys: compared by content, not by their derived names (the name is not in the SQL). */
+function diffForeignKeys(t: TablePair, changes: Change[]): void {
+  const { from, to, p, c, mapCol, tables, prev } = t;
+  const mapFk = (fk: ForeignKey): ForeignKey => {
+    // A parent that is dropped is another table than a new one that takes its name.
+    const target = tables.get(fk.tableTo) ?? (prev.tables[fk.tableTo] ? `\u0000dropped ${fk.tableTo}` : fk.tableTo);
+    return {
+      ...fk,
+      tableFrom: to,
+      columnsFrom: fk.columnsFrom.map((col) => mapCol(from, col)),
+      tableTo: target,
+      columnsTo: fk.columnsTo.map((col) => mapCol(fk.tableTo, col)),
+    };
+  };
+  const curFks = new Map(Object.values(c.foreignKeys).map((fk) => [fkKey(fk), fk]));
+  const prevFks = new Map(Object.values(p.foreignKeys).map((fk) => [fkKey(mapFk(fk)), fk]));
+  for (const [key, fk] of prevFks) if (!curFks.has(key)) changes.push({ kind: 'dropForeignKey', table: to, foreignKey: fk });
+  for (const [key, fk] of curFks) if (!prevFks.has(key)) changes.push({ kind: 'addForeignKey', table: to, foreignKey: fk });
+}
+
+/** Composite primary key, checks and unique constraints. */
+function diffConstraints(t: TablePair, changes: Change[]): void {
+  const { from, to, p, c, cols, mapCol } = t;
+  const pkFrom = compositePk(p)?.map((col) => mapCol(from, col)) ?? null;
+  const pkTo = compositePk(c);
+  if (!same(pkFrom, pkTo)) changes.push({ kind: 'alterPrimaryKey', table: to, from: compositePk(p), to: pkTo });
+  matchByName(
+    p.checkConstraints,
+    c.checkConstraints,
+    (ck, next) => renameInSql(ck.value, from, to, cols) === next.value,
+    (check) => changes.push({ kind: 'dropCheck', table: to, check }),
+    (check) => changes.push({ kind: 'addCheck', table: to, check }),
+  );
+  matchByName(
+    p.uniqueConstraints,
+    c.uniqueConstraints,
+    (u, next) => same(u.columns.map((col) => mapCol(from, col)), next.columns),
+    (unique) => changes.push({ kind: 'dropUnique', table: to, unique }),
+    (unique) => changes.push({ kind: 'addUnique', table: to, unique }),
+  );
+}
+
 export function diffSchemas(prev: SchemaState, cur: SchemaState, renames: Renames): SchemaDiff {
   // The everyday run: nothing changed. One comparison instead of one per column and constraint.
   if (same([prev.tables, prev.views], [cur.tables, cur.views])) return { changes: [], meta: { tables: {}, columns: {} } };
@@ -117,10 +209,7 @@ export function diffSchemas(prev: SchemaState, cur: SchemaState, renames: Rename
   const tables = tableMapping(prev, cur, renames);
   const mappedTo = new Set(tables.values());
   const colMaps = new Map<string, Map<string, string>>(); // previous table name → column mapping
-
-  for (const [from, to] of tables) {
-    colMaps.set(from, columnMapping(prev.tables[from]!, cur.tables[to]!, renames.columns[to]));
-  }
+  for (const [from, to] of tables) colMaps.set(from, columnMapping(prev.tables[from]!, cur.tables[to]!, renames.columns[to]));
   const mapCol = (prevTable: string, col: string) => colMaps.get(prevTable)?.get(col) ?? col;
 
   for (const name of Object.keys(cur.tables)) {
@@ -129,100 +218,23 @@ export function diffSchemas(prev: SchemaState, cur: SchemaState, renames: Rename
   for (const name of Object.keys(prev.tables)) {
     if (!tables.has(name)) changes.push({ kind: 'dropTable', table: prev.tables[name]! });
   }
-
   // Without renames a table whose snapshot entry did not change, and whose parents all survive, has
   // nothing to compare: most tables of a large schema, on most runs.
   const noRenames = !Object.keys(renames.tables).length && Object.values(renames.columns).every((m) => !Object.keys(m).length);
   const unchanged = (p: Table, c: Table) =>
     noRenames && same(p, c) && Object.values(p.foreignKeys).every((fk) => tables.has(fk.tableTo) || !prev.tables[fk.tableTo]);
-
   for (const [from, to] of tables) {
-    const p = prev.tables[from]!;
-    const c = cur.tables[to]!;
-    if (unchanged(p, c)) continue;
-    const cols = colMaps.get(from)!;
+    const pair: TablePair = { from, to, p: prev.tables[from]!, c: cur.tables[to]!, cols: colMaps.get(from)!, mapCol, tables, prev };
+    if (unchanged(pair.p, pair.c)) continue;
     if (from !== to) {
       changes.push({ kind: 'renameTable', from, to });
       meta.tables[`"${from}"`] = `"${to}"`;
     }
-    for (const [cf, ct] of cols) {
-      if (cf !== ct) {
-        changes.push({ kind: 'renameColumn', table: to, from: cf, to: ct });
-        meta.columns[`"${to}"."${cf}"`] = `"${to}"."${ct}"`;
-      }
-    }
-    const colTargets = new Set(cols.values());
-    for (const [name, column] of Object.entries(c.columns)) {
-      if (!colTargets.has(name)) changes.push({ kind: 'addColumn', table: to, column });
-    }
-    for (const [name, column] of Object.entries(p.columns)) {
-      if (!cols.has(name)) changes.push({ kind: 'dropColumn', table: to, column });
-    }
-    for (const [cf, ct] of cols) {
-      const aspects = columnAspects(p.columns[cf]!, c.columns[ct]!);
-      const fromCol = p.columns[cf]!;
-      if (aspects.includes('generated') && fromCol.generated) {
-        // A generated expression mentions columns by name; SQLite renames them inside it.
-        const mapped = { ...fromCol.generated, as: renameInSql(fromCol.generated.as, from, to, cols) };
-        if (same(mapped, c.columns[ct]!.generated)) aspects.splice(aspects.indexOf('generated'), 1);
-      }
-      if (aspects.length) changes.push({ kind: 'alterColumn', table: to, from: fromCol, to: c.columns[ct]!, aspects });
-    }
-
-    // Indexes: same name and same definition once the renames are applied.
-    const mapIndex = (ix: Index): Index => ({
-      ...ix,
-      columns: ix.columns.map((col) => (p.columns[col] ? mapCol(from, col) : renameInSql(col, from, to, cols))),
-      ...(ix.where !== undefined ? { where: renameInSql(ix.where, from, to, cols) } : {}),
-    });
-    matchByName(
-      p.indexes,
-      c.indexes,
-      (ix, next) => {
-        const mapped = mapIndex(ix);
-        return same([mapped.columns, mapped.isUnique, mapped.where], [next.columns, next.isUnique, next.where]);
-      },
-      (index) => changes.push({ kind: 'dropIndex', table: to, index }),
-      (index) => changes.push({ kind: 'createIndex', table: to, index }),
-    );
-
-    // Foreign keys: compared by content, not by their derived names (the name is not in the SQL).
-    const mapFk = (fk: ForeignKey): ForeignKey => {
-      // A parent that is dropped is another table than a new one that takes its name.
-      const target = tables.get(fk.tableTo) ?? (prev.tables[fk.tableTo] ? `\u0000dropped ${fk.tableTo}` : fk.tableTo);
-      return {
-        ...fk,
-        tableFrom: to,
-        columnsFrom: fk.columnsFrom.map((col) => mapCol(from, col)),
-        tableTo: target,
-        columnsTo: fk.columnsTo.map((col) => mapCol(fk.tableTo, col)),
-      };
-    };
-    const curFks = new Map(Object.values(c.foreignKeys).map((fk) => [fkKey(fk), fk]));
-    const prevFks = new Map(Object.values(p.foreignKeys).map((fk) => [fkKey(mapFk(fk)), fk]));
-    for (const [key, fk] of prevFks) if (!curFks.has(key)) changes.push({ kind: 'dropForeignKey', table: to, foreignKey: fk });
-    for (const [key, fk] of curFks) if (!prevFks.has(key)) changes.push({ kind: 'addForeignKey', table: to, foreignKey: fk });
-
-    const pkFrom = compositePk(p)?.map((col) => mapCol(from, col)) ?? null;
-    const pkTo = compositePk(c);
-    if (!same(pkFrom, pkTo)) changes.push({ kind: 'alterPrimaryKey', table: to, from: compositePk(p), to: pkTo });
-
-    matchByName(
-      p.checkConstraints,
-      c.checkConstraints,
-      (ck, next) => renameInSql(ck.value, from, to, cols) === next.value,
-      (check) => changes.push({ kind: 'dropCheck', table: to, check }),
-      (check) => changes.push({ kind: 'addCheck', table: to, check }),
-    );
-    matchByName(
-      p.uniqueConstraints,
-      c.uniqueConstraints,
-      (u, next) => same(u.columns.map((col) => mapCol(from, col)), next.columns),
-      (unique) => changes.push({ kind: 'dropUnique', table: to, unique }),
-      (unique) => changes.push({ kind: 'addUnique', table: to, unique }),
-    );
+    diffColumns(pair, changes, meta);
+    diffIndexes(pair, changes);
+    diffForeignKeys(pair, changes);
+    diffConstraints(pair, changes);
   }
-
   // Views hold no rows: any difference is a drop and a create (SQLite has no ALTER VIEW).
   matchByName(
     prev.views,
