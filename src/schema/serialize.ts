@@ -13,6 +13,14 @@
  * object), this module throws a `SchemaError` naming the table and object instead. Where drizzle-kit
  * itself exits with an error (duplicate unique/check/view names), so do we.
  *
+ * Names SQLite would fold together (letter case) or refuse (`sqlite_`), and drizzle-d1's own
+ * temporary names, are refused too (names.ts), so that no migration fails when it is applied.
+ *
+ * The parts, each building its objects in drizzle-kit's key order: columns.ts (columns, defaults,
+ * generated columns, column uniques), constraints.ts (foreign keys, unique constraints, primary
+ * keys, checks), indexes.ts, views.ts, casing.ts (column and constraint names under `casing`), and
+ * serializer.ts (the user's drizzle-orm dialect, rendering SQL).
+ *
  * drizzle-kit is never imported here: the user's own drizzle-orm copy does all SQL rendering.
  */
 import type { SchemaState, Table as TableState } from '../snapshot/types.js';
