@@ -58,6 +58,7 @@ export const CODES = {
   'D1-556': { title: 'Column names that differ only by letter case', severity: 'error' },
   'D1-557': { title: 'A name starting with sqlite_', severity: 'error' },
   'D1-558': { title: 'A name drizzle-d1 uses for its temporary objects', severity: 'error' },
+  'D1-559': { title: 'A name starting with _cf_', severity: 'error' },
 
   // D1-6xx: the migrations folder and the file system.
   'D1-600': { title: 'Bad migrations folder', severity: 'error' },

@@ -79,6 +79,19 @@ describe('names starting with sqlite_', () => {
   });
 });
 
+describe('names starting with _cf_ (reserved by D1)', () => {
+  // D1's authorizer (verified with wrangler 4.86 local D1) is not emulated by better-sqlite3.
+  it('refuses a table, view or index named _cf_… (D1-559), accepts _CF_… and such a column', () => {
+    const r = refusal({ t: sqliteTable('_cf_cache', { id: integer('id') }) });
+    expect(r.code).toBe('D1-559');
+    expect(r.message).toMatch(/Table "_cf_cache": names starting with "_cf_" are reserved by Cloudflare D1.*Rename it/);
+    expect(refusal({ t: sqliteTable('t', { x: integer('x') }, (q) => [index('_cf_idx').on(q.x)]) }).code).toBe('D1-559');
+    expect(refusal({ v: sqliteView('_cf_v', { x: integer('x') }).existing() }).code).toBe('D1-559');
+    const ok = sqliteTable('_CF_ok', { _cf_x: integer('_cf_x') });
+    expect(() => refusal({ ok })).toThrow(/expected a SchemaError/);
+  });
+});
+
 describe("names drizzle-d1's migrations use for a moment", () => {
   const users = sqliteTable('users', { id: integer('id').primaryKey(), email: text('email').unique() });
 

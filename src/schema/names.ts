@@ -14,6 +14,10 @@
  * - Names starting with `sqlite_`, in any case, are refused for tables, views, indexes and triggers,
  *   also through `ALTER TABLE … RENAME TO` ("object name reserved for internal use"), quoted or
  *   not. Columns may start with `sqlite_`.
+ *
+ * Verified with wrangler 4.86's local D1 (workerd): D1's authorizer refuses tables, views and indexes
+ * whose names start with `_cf_` ("not authorized: SQLITE_AUTH"), in that exact case only (`_CF_x`
+ * is allowed), and columns named `_cf_…`. better-sqlite3 (src/d1/apply.ts) does not emulate this.
  */
 import type { SchemaState } from '../snapshot/types.js';
 import { SchemaError } from './schema-error.js';
@@ -52,12 +56,20 @@ export function checkNames(state: SchemaState): void {
 
 function refuseReservedNames(objects: SchemaObject[]): void {
   for (const o of objects) {
-    if (!foldCase(o.name).startsWith('sqlite_')) continue;
-    throw new SchemaError(
-      `${capitalized(o.label)}: names starting with "sqlite_" are reserved by SQLite, which refuses to create ` +
-        `the ${o.kind} ("object name reserved for internal use"). Rename it.`,
-      'D1-557',
-    );
+    if (foldCase(o.name).startsWith('sqlite_')) {
+      throw new SchemaError(
+        `${capitalized(o.label)}: names starting with "sqlite_" are reserved by SQLite, which refuses to create ` +
+          `the ${o.kind} ("object name reserved for internal use"). Rename it.`,
+        'D1-557',
+      );
+    }
+    if (o.name.startsWith('_cf_')) {
+      throw new SchemaError(
+        `${capitalized(o.label)}: names starting with "_cf_" are reserved by Cloudflare D1, which refuses to ` +
+          `create the ${o.kind} ("not authorized"). Rename it.`,
+        'D1-559',
+      );
+    }
   }
 }
 

@@ -94,6 +94,14 @@ describe('drizzle-d1 generate refuses names SQLite would reject when the migrati
     );
   });
 
+  it('a table named _cf_… (D1-559)', async () => {
+    await expectNameRefusal(
+      `export const cache = sqliteTable('_cf_cache', { id: integer('id') });`,
+      'D1-559',
+      [/Table "_cf_cache": names starting with "_cf_" are reserved by Cloudflare D1/],
+    );
+  });
+
   it('a table named like the new copy of another table (D1-558)', async () => {
     await expectNameRefusal(
       `export const newUsers = sqliteTable('__new_users', { id: integer('id') });`,
