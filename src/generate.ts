@@ -74,7 +74,7 @@ export async function loadSchemaState(config: ResolvedConfig): Promise<SchemaSta
     return serializeSchema(collectEntities(modules, drizzle), drizzle, config.casing);
   } catch (e) {
     if (!(e instanceof SchemaError)) throw e;
-    throw new UserInputError('D1-500', `The schema in ${shownFiles(files, config)} cannot be migrated: ${e.message.replace(/\.?$/, ".")} Fix it there and run drizzle-d1 generate again.`, files[0]);
+    throw new UserInputError(e.code, `The schema in ${shownFiles(files, config)} cannot be migrated: ${e.message.replace(/\.?$/, ".")} Fix it there and run drizzle-d1 generate again.`, files[0]);
   }
 }
 
