@@ -69,7 +69,7 @@ const MAX_FUNCTION_LINES = 100;
  * Functions still being split. This list must shrink to empty: remove an entry once its function
  * is under the limit, and never add one.
  */
-const TOO_LONG_FOR_NOW = new Set(['plan/plan.ts: planMigration', 'diff/diff.ts: diffSchemas', 'snapshot/io.ts: readMigrationsFolder']);
+const TOO_LONG_FOR_NOW = new Set(['snapshot/io.ts: readMigrationsFolder']);
 
 const files = sourceFiles(SRC);
 const fileGraph = new Map(files.map((f) => [f, new Set(importsOf(f))]));
