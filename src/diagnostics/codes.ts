@@ -23,12 +23,14 @@ interface CodeInfo {
 export const CODES = {
   // D1-1xx: data safety in a planned migration.
   'D1-101': { title: 'NOT NULL column added without a default', severity: 'error' },
-  'D1-102': { title: 'Column becomes NOT NULL without a default', severity: 'error' },
+  'D1-102': { title: 'Column becomes NOT NULL without a default', severity: 'warning' },
   'D1-103': { title: 'A migration would copy a table whose foreign key cannot be used', severity: 'error' },
   'D1-104': { title: 'New foreign key to columns that are neither primary key nor unique', severity: 'warning' },
   'D1-105': { title: 'New check on a table that holds rows', severity: 'warning' },
   'D1-106': { title: 'New unique index on a table that holds rows', severity: 'warning' },
   'D1-107': { title: 'New foreign key on existing columns', severity: 'warning' },
+  'D1-108': { title: 'Column becomes an INTEGER PRIMARY KEY', severity: 'warning' },
+  'D1-109': { title: 'Dangling reference in a table the migration copies', severity: 'error' },
 
   // D1-2xx: D1 limits and compatibility.
   'D1-201': { title: 'More than 100 columns in a table', severity: 'warning' },

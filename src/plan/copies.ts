@@ -1,7 +1,8 @@
 /**
  * Phase 3: what each rebuilt table's new rows are made from. A column keeps its old value (read
  * under its renamed name), is filled from a backfill or its default where it becomes NOT NULL, or
- * takes its default when it is new. Where existing rows have no value to give, the change is refused.
+ * takes its default when it is new. A column made NOT NULL that nothing fills is copied as is, behind
+ * a guard; a new NOT NULL column existing rows have no value for is refused (it fails on any row).
  */
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { Column } from '../snapshot/types.js';
@@ -11,24 +12,12 @@ import type { CopyColumn, PlanOptions } from './types.js';
 export interface Copies {
   copies: Map<string, CopyColumn[]>;
   refusals: Diagnostic[];
+  /** Columns made NOT NULL that nothing fills: the migration checks them for NULLs before copying. */
+  unfilled: { table: string; column: string }[];
 }
 
 const qualify = (t: string, c: string) => `${t}.${c}`;
 const hasDefault = (col: Column) => col.default !== undefined && col.default !== null;
-
-/** D1-102: a column made NOT NULL whose NULLs nothing fills. */
-const notNullWithoutDefault = (table: string, column: string): Diagnostic => ({
-  code: 'D1-102',
-  severity: 'error',
-  table,
-  column,
-  message: `\`${table}\`.\`${column}\` becomes NOT NULL but has no default: rows holding NULL would make the migration fail.`,
-  fixes: [
-    { kind: 'editSchema', text: 'add a .default(…)' },
-    { kind: 'backfill', table, column },
-    { kind: 'assumeNotNull', table, column },
-  ],
-});
 
 /** D1-101: a new NOT NULL column existing rows have no value for. */
 const addedNotNullWithoutDefault = (table: string, column: string): Diagnostic => ({
@@ -43,7 +32,7 @@ const addedNotNullWithoutDefault = (table: string, column: string): Diagnostic =
   ],
 });
 
-function copyTable(ctx: PlanContext, name: string, options: PlanOptions, refusals: Diagnostic[]): CopyColumn[] {
+function copyTable(ctx: PlanContext, name: string, options: PlanOptions, out: Copies): CopyColumn[] {
   const backfill = options.backfill ?? {};
   const old = ctx.prevTable(name)!;
   const renamedCols = new Map(ctx.columnRenames.filter((r) => r.table === name).map((r) => [r.to, r.from]));
@@ -58,7 +47,7 @@ function copyTable(ctx: PlanContext, name: string, options: PlanOptions, refusal
       if (col.notNull && !before.notNull && !before.primaryKey) {
         const fallback = fill ?? (hasDefault(col) ? String(col.default) : undefined);
         if (fallback === undefined && !options.assumeNotNull?.includes(qualify(name, col.name))) {
-          refusals.push(notNullWithoutDefault(name, col.name));
+          out.unfilled.push({ table: name, column: col.name });
         }
         cols.push({ name: col.name, from: col.name, ...(fallback !== undefined ? { fallback } : {}) });
       } else {
@@ -67,14 +56,14 @@ function copyTable(ctx: PlanContext, name: string, options: PlanOptions, refusal
     } else if (fill !== undefined) {
       cols.push({ name: col.name, fallback: fill });
     } else if (col.notNull && !hasDefault(col) && !(col.primaryKey && /^integer$/i.test(col.type))) {
-      refusals.push(addedNotNullWithoutDefault(name, col.name));
+      out.refusals.push(addedNotNullWithoutDefault(name, col.name));
     }
   }
   return cols;
 }
 
 export function planCopies(ctx: PlanContext, rebuildNames: string[], options: PlanOptions): Copies {
-  const refusals: Diagnostic[] = [];
-  const copies = new Map(rebuildNames.map((name) => [name, copyTable(ctx, name, options, refusals)]));
-  return { copies, refusals };
+  const out: Copies = { copies: new Map(), refusals: [], unfilled: [] };
+  for (const name of rebuildNames) out.copies.set(name, copyTable(ctx, name, options, out));
+  return out;
 }

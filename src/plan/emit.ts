@@ -12,10 +12,11 @@ import { NEW_PREFIX, type PlanContext } from './context.js';
 import { dropDeletions, oldTargetsOf } from './drops.js';
 import { dropOrder, orderRenames, parentsFirst } from './order.js';
 import { columnKey } from './safety.js';
-import type { CopyColumn, Rebuild, Step } from './types.js';
+import type { Guards } from './guards.js';
+import type { CopyColumn, GuardCheck, Rebuild, Step } from './types.js';
 import type { ViewPlan } from './views.js';
 
-const GUARD_TABLE = '__drizzle_d1_fk_guard';
+const GUARD_TABLE = '__drizzle_d1_guard';
 
 /** What the earlier phases decided: everything step emission needs. */
 export interface Layout {
@@ -24,8 +25,7 @@ export interface Layout {
   /** Rebuilt tables, parents first. */
   rebuilds: Rebuild[];
   copies: Map<string, CopyColumn[]>;
-  /** Tables the foreign-key guard checks. */
-  checked: string[];
+  guards: Guards;
   views: ViewPlan;
 }
 
@@ -165,6 +165,7 @@ function emitFinish(e: Emit, spare: { table: string; index: Index }[]): void {
   for (const a of classification.nativeAdds) {
     if (!e.rebuilt.has(a.table)) e.push({ kind: 'addColumn', table: a.table, column: a.column, ...(a.foreignKey ? { foreignKey: a.foreignKey } : {}), ...note('new column', [a.source]) });
   }
+  emitGuard(e, e.layout.guards.beforeIndexes, 'no two rows share a value of a new unique index');
   for (const name of [...ctx.created, ...e.rebuildOrder]) {
     for (const index of Object.values(ctx.cur.tables[name]!.indexes)) {
       e.push({ kind: 'createIndex', table: name, index, expressions: expressionsOf(ctx.cur, index.name), ...note('index of a new or rebuilt table') });
@@ -179,6 +180,13 @@ function emitFinish(e: Emit, spare: { table: string; index: Index }[]): void {
     const c = ctx.changes.find((x) => x.kind === 'createView' && x.view.name === view.name);
     e.push({ kind: 'createView', view, ...note(c ? 'new or changed view' : 'the view is created again over the changed tables', c ? [c] : []) });
   }
+}
+
+/** A guard step, when there is something to check: it aborts the migration unless `what` holds. */
+function emitGuard(e: Emit, checks: GuardCheck[], what: string): void {
+  if (!checks.length) return;
+  const { prev, cur } = e.layout.ctx;
+  e.push({ kind: 'guard', table: uniqueName(GUARD_TABLE, prev, cur), checks, ...note(`aborts the migration unless ${what}`) });
 }
 
 export function emitSteps(layout: Layout): Step[] {
@@ -199,14 +207,12 @@ export function emitSteps(layout: Layout): Step[] {
   emitCreates(e);
   const spare = spareIndexes(e);
   for (const s of spare) e.push({ kind: 'createIndex', table: NEW_PREFIX + s.table, index: s.index, expressions: [], ...note('a moved child references this unique key while its rows are copied') });
+  emitGuard(e, layout.guards.beforeCopy, 'the old rows can be copied as the new table requires');
   emitCopies(e);
   emitDrops(e);
   emitFinish(e, spare);
   if (needsFrame) {
-    if (layout.checked.length) {
-      const table = uniqueName(GUARD_TABLE, ctx.prev, ctx.cur);
-      e.push({ kind: 'foreignKeyGuard', table, checked: layout.checked, ...note('aborts the migration if a reference dangles (defer_foreign_keys = OFF alone would commit it)') });
-    }
+    emitGuard(e, layout.guards.atEnd, 'no reference dangles (defer_foreign_keys = OFF alone would commit it)');
     e.push({ kind: 'deferForeignKeys', on: false, ...note('deferred checking ends once the guard has passed') });
   }
   return steps;

@@ -23,7 +23,8 @@ import { planContext } from './context.js';
 import { planCopies } from './copies.js';
 import { emitSteps } from './emit.js';
 import { parentsFirst } from './order.js';
-import { columnLimit, guardedTables, rowDependentChanges, unusableForeignKeys } from './safety.js';
+import { planGuards } from './guards.js';
+import { columnLimit, guardedTables, unusableForeignKeys } from './safety.js';
 import type { Plan, PlanOptions, Rebuild } from './types.js';
 import { viewsToRecreate } from './views.js';
 
@@ -49,10 +50,10 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
   const ctx = planContext(prev, cur, changes);
   const classification = classifyChanges(ctx);
   const { moved, rebuildNames } = closeOverReactingChildren(ctx, classification.reasons.keys());
-  const { copies, refusals } = planCopies(ctx, rebuildNames, options);
+  const copies = planCopies(ctx, rebuildNames, options);
   const checked = guardedTables(ctx, rebuildNames);
   const foreignKeyProblems = unusableForeignKeys(ctx, checked);
-  const diagnostics = [...refusals, ...foreignKeyProblems.filter((d) => d.severity === 'error')];
+  const diagnostics = [...copies.refusals, ...foreignKeyProblems.filter((d) => d.severity === 'error')];
   if (diagnostics.length) return { steps: [], diagnostics };
 
   const curRefs = (n: string) => Object.values(cur.tables[n]?.foreignKeys ?? {}).map((f) => f.tableTo);
@@ -62,6 +63,7 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
     movedOffParents: moved.get(table) ?? [],
   }));
   const views = viewsToRecreate(ctx, rebuildNames, classification.nativeDrops.map((d) => d.table));
-  const steps = emitSteps({ ctx, classification, rebuilds, copies, checked, views });
-  return { steps, diagnostics: [...foreignKeyProblems, ...columnLimit(ctx, rebuildNames), ...rowDependentChanges(ctx)] };
+  const guards = planGuards(ctx, copies, checked);
+  const steps = emitSteps({ ctx, classification, rebuilds, copies: copies.copies, guards, views });
+  return { steps, diagnostics: [...foreignKeyProblems, ...columnLimit(ctx, rebuildNames), ...guards.warnings] };
 }

@@ -71,27 +71,3 @@ export function columnLimit(ctx: PlanContext, rebuildNames: string[]): Diagnosti
     .filter((t) => Object.keys(ctx.cur.tables[t]!.columns).length > D1_MAX_COLUMNS)
     .map((table) => ({ code: 'D1-201', severity: 'warning', table, message: `\`${table}\` has more than 100 columns, which D1 does not allow.` }));
 }
-
-/**
- * Constraints that existing rows may not meet: not refused (the rows decide), but said, since D1
- * then rolls the whole file back at deploy time.
- */
-export function rowDependentChanges(ctx: PlanContext): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const c of ctx.changes) {
-    if ('table' in c && typeof c.table === 'string' && ctx.created.has(c.table)) continue;
-    if (c.kind === 'addCheck') {
-      out.push({ code: 'D1-105', severity: 'warning', table: c.table, message: `\`${c.table}\`: new check \`${c.check.name}\`; rows that violate it make the migration fail (and roll back) on D1.` });
-    } else if (c.kind === 'createIndex' && c.index.isUnique && !Object.values(ctx.prevTable(c.table)?.indexes ?? {}).some((i) => i.name === c.index.name && i.isUnique)) {
-      out.push({ code: 'D1-106', severity: 'warning', table: c.table, message: `\`${c.table}\`: new unique index \`${c.index.name}\`; duplicate values make the migration fail (and roll back) on D1.` });
-    } else if (c.kind === 'addForeignKey' && c.foreignKey.columnsFrom.some((col) => ctx.prevTable(c.table)?.columns[col])) {
-      out.push({
-        code: 'D1-107',
-        severity: 'warning',
-        table: c.table,
-        message: `\`${c.table}\`: new foreign key (${c.foreignKey.columnsFrom.join(', ')}) → \`${c.foreignKey.tableTo}\` on existing columns; values without a matching row make the migration's foreign-key guard abort it.`,
-      });
-    }
-  }
-  return out;
-}

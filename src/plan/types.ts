@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { Change } from '../diff/types.js';
-import type { Column, ForeignKey, Index, Table, View } from '../snapshot/types.js';
+import type { CheckConstraint, Column, ForeignKey, Index, Table, View } from '../snapshot/types.js';
 
 /** One column of a rebuild copy: the value comes from an old column, a backfill expression, or both (coalesce). */
 export interface CopyColumn {
@@ -31,6 +31,22 @@ export interface DropDeletes {
   actionsInto: string[];
 }
 
+/**
+ * A condition on the rows that a migration's success depends on, checked inside the migration so
+ * that D1 rolls the whole file back with a message naming the object and the way out.
+ */
+export type GuardCheck =
+  /** `column` of `table` (current names, old rows) holds no NULL: it becomes NOT NULL. */
+  | { kind: 'noNulls'; code: 'D1-102'; table: string; column: string }
+  /** Every row as it will be copied (`columns` read from the old table `from`) satisfies `check`. */
+  | { kind: 'checkHolds'; code: 'D1-105'; table: string; check: CheckConstraint; from: string; columns: CopyColumn[] }
+  /** No two rows share a value of the new unique `index`. */
+  | { kind: 'noDuplicates'; code: 'D1-106'; table: string; index: Index; expressions: string[] }
+  /** Every row of `table` whose foreign-key columns are all non-NULL has a parent row (MATCH SIMPLE). */
+  | { kind: 'noOrphans'; code: 'D1-107' | 'D1-109'; table: string; foreignKey: ForeignKey }
+  /** `column` holds only values an INTEGER PRIMARY KEY (the rowid) accepts. */
+  | { kind: 'integerKey'; code: 'D1-108'; table: string; column: string };
+
 /** What a step does: `sql/` renders each as SQLite text. */
 export type StepCommand =
   | { kind: 'deferForeignKeys'; on: boolean }
@@ -51,8 +67,11 @@ export type StepCommand =
   | { kind: 'dropTable'; name: string; shownAs?: string; deletes?: DropDeletes }
   | { kind: 'createIndex'; table: string; index: Index; expressions: string[] }
   | { kind: 'createView'; view: View }
-  /** Fails the file when a `checked` table holds a reference to a missing parent row. */
-  | { kind: 'foreignKeyGuard'; table: string; checked: string[] };
+  /**
+   * Aborts the file, before anything is committed, when one of `checks` finds offending rows: each
+   * check is a named CHECK constraint of the helper table `table`, so D1's error names it.
+   */
+  | { kind: 'guard'; table: string; checks: GuardCheck[] };
 
 /**
  * One planned step: the command, why it is there, and the schema changes it carries out (none for

@@ -43,16 +43,17 @@ describe('SQL rendering', () => {
     ]);
   });
 
-  it('guards with a CHECK that fails on any dangling reference in the checked tables, never with foreign_keys=OFF', () => {
-    const sql = renderMigration(emptyPlan([{ kind: 'deferForeignKeys', on: true }, { kind: 'foreignKeyGuard', table: 'g', checked: ['posts', "o'brien"] }, { kind: 'deferForeignKeys', on: false }]), true);
+  it('guards with a named CHECK per foreign key, in plain SQL (no pragma function, never foreign_keys=OFF)', () => {
+    const foreignKey = fk("o'brien", 'post_id', 'posts');
+    const sql = renderMigration(emptyPlan([{ kind: 'deferForeignKeys', on: true }, { kind: 'guard', table: 'g', checks: [{ kind: 'noOrphans', code: 'D1-109', table: "o'brien", foreignKey }] }, { kind: 'deferForeignKeys', on: false }]), true);
     expect(sql).toBe(
       'PRAGMA defer_foreign_keys = ON;--> statement-breakpoint\n' +
-        'CREATE TABLE `g` (n INTEGER CONSTRAINT "dangling foreign keys: run PRAGMA foreign_key_check" CHECK (n = 0));--> statement-breakpoint\n' +
-        "INSERT INTO `g` SELECT count(*) FROM sqlite_schema AS s, pragma_foreign_key_check(s.name) AS f WHERE s.type = 'table' AND s.name IN ('posts', 'o''brien');--> statement-breakpoint\n" +
+        'CREATE TABLE `g` (`c0` INTEGER CONSTRAINT "D1-109: rows of o\'brien reference posts(id) through (post_id) with no matching row; delete or repair them first" CHECK (`c0` = 0));--> statement-breakpoint\n' +
+        'INSERT INTO `g`(`c0`) SELECT count(*) FROM `o\'brien` AS "child" WHERE "child"."post_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM `posts` AS "parent" WHERE "parent"."id" = "child"."post_id");--> statement-breakpoint\n' +
         'DROP TABLE `g`;--> statement-breakpoint\n' +
         'PRAGMA defer_foreign_keys = OFF;',
     );
-    expect(sql).not.toMatch(/(?<!defer_)foreign_keys\s*=\s*OFF/i);
+    expect(sql).not.toMatch(/pragma_|(?<!defer_)foreign_keys\s*=\s*OFF/i);
   });
 
   it('joins statements with newlines when breakpoints are off', () => {

@@ -6,13 +6,14 @@ import { PlanRefusal } from '../diagnostics/errors.js';
 import { summarizePlan } from '../plan/summary.js';
 import type { Column, Index, Table } from '../snapshot/types.js';
 import type { Plan, StepCommand } from '../plan/types.js';
+import { guardSql } from './guards.js';
 import { quoteIdentifier as quoted, requalify } from '../sqltext/rewrite.js';
+import { copyValue, ident, literal } from './text.js';
+
+export { ident } from './text.js';
 
 export const BREAKPOINT = '--> statement-breakpoint';
 
-/** `name` as a backtick-quoted identifier (a backtick inside is doubled, as SQLite reads it). */
-export const ident = (name: string) => `\`${name.replace(/`/g, '``')}\``;
-const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 function columnDefinition(c: Column, tableName: string, physical: string): string {
   const generated = c.generated
@@ -81,16 +82,7 @@ export function stepSql(step: StepCommand): string[] {
       return [`ALTER TABLE ${ident(step.table)} DROP COLUMN ${ident(step.column)};`];
     case 'copyRows': {
       const names = step.columns.map((c) => quoted(c.name)).join(', ');
-      const values = step.columns
-        .map((c) =>
-          c.from !== undefined && c.fallback !== undefined
-            ? `coalesce(${quoted(c.from)}, ${c.fallback})`
-            : c.from !== undefined
-              ? quoted(c.from)
-              : `${c.fallback}`,
-        )
-        .join(', ');
-      return [`INSERT INTO ${ident(step.to)}(${names}) SELECT ${values} FROM ${ident(step.from)};`];
+      return [`INSERT INTO ${ident(step.to)}(${names}) SELECT ${step.columns.map(copyValue).join(', ')} FROM ${ident(step.from)};`];
     }
     case 'carrySequence':
       // The new table's AUTOINCREMENT high-water mark is the old one's, so freed ids are never
@@ -105,16 +97,8 @@ export function stepSql(step: StepCommand): string[] {
       return [createIndexSql(step.table, step.index, step.expressions)];
     case 'createView':
       return [`CREATE VIEW ${ident(step.view.name)} AS ${step.view.definition};`];
-    case 'foreignKeyGuard':
-      // `defer_foreign_keys = OFF` resets SQLite's deferred-violation counter, so without this the
-      // migration would commit dangling references. A failing CHECK aborts the whole file instead.
-      // pragma_foreign_key_check takes one table per call: joined with sqlite_schema, one statement
-      // checks them all (D1 allows only 5 terms in a compound SELECT).
-      return [
-        `CREATE TABLE ${ident(step.table)} (n INTEGER CONSTRAINT "dangling foreign keys: run PRAGMA foreign_key_check" CHECK (n = 0));`,
-        `INSERT INTO ${ident(step.table)} SELECT count(*) FROM sqlite_schema AS s, pragma_foreign_key_check(s.name) AS f WHERE s.type = 'table' AND s.name IN (${step.checked.map(literal).join(', ')});`,
-        `DROP TABLE ${ident(step.table)};`,
-      ];
+    case 'guard':
+      return guardSql(step);
   }
 }
 

@@ -88,7 +88,7 @@ export function migrationWrites(db: Database.Database, sql: string): MigrationWr
       const delta = total() - before;
       writes.total += delta;
       const [first, second] = leadingWords(st, 2);
-      if (/sqlite_sequence|pragma_foreign_key_check/i.test(st.text)) writes.bookkeeping += delta;
+      if (/sqlite_sequence|__drizzle_d1_guard/i.test(st.text)) writes.bookkeeping += delta;
       else if (first === 'DROP' && second === 'TABLE') {
         if (delta) writes.deletedByDrop.set(unquoteIdentifier(st.tokens[2]!), delta);
       } else if (first === 'INSERT' && second === 'INTO') {

@@ -1,0 +1,116 @@
+/**
+ * Phase 4b: guards. A change whose success depends on the rows already there (a column made NOT
+ * NULL, a new check, unique index or foreign key, a column becoming the rowid) is generated, with a
+ * check inside the migration that aborts it before anything is committed; D1 then rolls the whole
+ * file back with an error naming the object and the way out. `generate` says each one as a warning.
+ */
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { ForeignKey } from '../snapshot/types.js';
+import { mentions } from '../sqltext/rewrite.js';
+import type { PlanContext } from './context.js';
+import type { Copies } from './copies.js';
+import type { CopyColumn, GuardCheck } from './types.js';
+
+export interface Guards {
+  /** Checked on the old rows, before they are copied. */
+  beforeCopy: GuardCheck[];
+  /** Checked on the final tables, before the indexes are created. */
+  beforeIndexes: GuardCheck[];
+  /** Checked at the end, before deferred foreign-key checking ends. */
+  atEnd: GuardCheck[];
+  /** What `generate` says about the data-dependent guards. */
+  warnings: Diagnostic[];
+}
+
+const isInteger = (type: string) => /^integer$/i.test(type);
+
+/** A column becoming the rowid (a single-column INTEGER PRIMARY KEY) accepts only integer values. */
+function integerKeyGuards(ctx: PlanContext): GuardCheck[] {
+  return ctx.changes.flatMap((c) =>
+    c.kind === 'alterColumn' && c.aspects.includes('type') && c.to.primaryKey && isInteger(c.to.type) && !isInteger(c.from.type)
+      ? [{ kind: 'integerKey' as const, code: 'D1-108' as const, table: c.table, column: c.to.name }]
+      : [],
+  );
+}
+
+/** New checks on existing tables, evaluated on the rows as the copy will write them. */
+function checkGuards(ctx: PlanContext, copies: Copies): GuardCheck[] {
+  return ctx.changes.flatMap((c) => {
+    if (c.kind !== 'addCheck' || ctx.created.has(c.table) || !copies.copies.has(c.table)) return [];
+    // A generated column is computed by the new table; SQLite's own CHECK error names the check then.
+    const generated = Object.values(ctx.cur.tables[c.table]!.columns).filter((col) => col.generated);
+    if (generated.some((g) => mentions(c.check.value, g.name))) return [];
+    // The rows as the new table will hold them: copied values, and defaults (or NULL) for the rest.
+    const copied = copies.copies.get(c.table)!;
+    const columns = Object.values(ctx.cur.tables[c.table]!.columns).flatMap((col): CopyColumn[] => {
+      if (col.generated) return [];
+      const copy = copied.find((x) => x.name === col.name);
+      return [copy ?? { name: col.name, fallback: col.default !== undefined && col.default !== null ? String(col.default) : 'NULL' }];
+    });
+    return [{ kind: 'checkHolds' as const, code: 'D1-105' as const, table: c.table, check: c.check, from: c.table, columns }];
+  });
+}
+
+/** New unique indexes on tables that hold rows. */
+function uniqueGuards(ctx: PlanContext): GuardCheck[] {
+  return ctx.changes.flatMap((c) => {
+    if (c.kind !== 'createIndex' || !c.index.isUnique || ctx.created.has(c.table)) return [];
+    if (Object.values(ctx.prevTable(c.table)?.indexes ?? {}).some((i) => i.name === c.index.name && i.isUnique)) return [];
+    const expressions = Object.entries(ctx.cur.internal?.indexes?.[c.index.name]?.columns ?? {}).filter(([, v]) => v.isExpression).map(([k]) => k);
+    return [{ kind: 'noDuplicates' as const, code: 'D1-106' as const, table: c.table, index: c.index, expressions }];
+  });
+}
+
+/** Whether `fk` is new in this migration on columns that already hold values. */
+function isNewOnExistingColumns(ctx: PlanContext, table: string, fk: ForeignKey): boolean {
+  return (ctx.byTable.get(table) ?? []).some(
+    (c) => c.kind === 'addForeignKey' && c.foreignKey === fk && fk.columnsFrom.some((col) => ctx.prevTable(table)?.columns[col]),
+  );
+}
+
+/** Every foreign key of the checked tables: a dangling reference there aborts the migration. */
+function orphanGuards(ctx: PlanContext, checked: string[]): GuardCheck[] {
+  return checked.flatMap((table) =>
+    Object.values(ctx.cur.tables[table]!.foreignKeys).map((foreignKey) => ({
+      kind: 'noOrphans' as const,
+      code: isNewOnExistingColumns(ctx, table, foreignKey) ? ('D1-107' as const) : ('D1-109' as const),
+      table,
+      foreignKey,
+    })),
+  );
+}
+
+/** The warning `generate` prints for a guard (none for the routine dangling-reference check). */
+function guardWarning(g: GuardCheck): Diagnostic | null {
+  const base = { severity: 'warning' as const, code: g.code, table: g.table };
+  switch (g.kind) {
+    case 'noNulls':
+      return {
+        ...base,
+        column: g.column,
+        message: `\`${g.table}\`.\`${g.column}\` becomes NOT NULL without a default: the migration aborts (and D1 rolls it back) if a row holds NULL there.`,
+        fixes: [{ kind: 'backfill', table: g.table, column: g.column }, { kind: 'editSchema', text: 'add a .default(…)' }, { kind: 'assumeNotNull', table: g.table, column: g.column }],
+      };
+    case 'checkHolds':
+      return { ...base, message: `\`${g.table}\`: new check \`${g.check.name}\`; the migration aborts (and D1 rolls it back) if a row violates it.` };
+    case 'noDuplicates':
+      return { ...base, message: `\`${g.table}\`: new unique index \`${g.index.name}\`; the migration aborts (and D1 rolls it back) if two rows share a value.` };
+    case 'noOrphans':
+      if (g.code === 'D1-109') return null;
+      return {
+        ...base,
+        message: `\`${g.table}\`: new foreign key (${g.foreignKey.columnsFrom.join(', ')}) → \`${g.foreignKey.tableTo}\` on existing columns; the migration aborts (and D1 rolls it back) if a value has no matching row.`,
+      };
+    case 'integerKey':
+      return { ...base, column: g.column, message: `\`${g.table}\`.\`${g.column}\` becomes an INTEGER PRIMARY KEY; the migration aborts (and D1 rolls it back) if a value is not an integer.` };
+  }
+}
+
+export function planGuards(ctx: PlanContext, copies: Copies, checked: string[]): Guards {
+  const nulls = copies.unfilled.map((u) => ({ kind: 'noNulls' as const, code: 'D1-102' as const, ...u }));
+  const beforeCopy: GuardCheck[] = [...nulls, ...integerKeyGuards(ctx), ...checkGuards(ctx, copies)];
+  const beforeIndexes = uniqueGuards(ctx);
+  const atEnd = orphanGuards(ctx, checked);
+  const warnings = [...beforeCopy, ...beforeIndexes, ...atEnd].flatMap((g) => guardWarning(g) ?? []);
+  return { beforeCopy, beforeIndexes, atEnd, warnings };
+}
