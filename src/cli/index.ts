@@ -14,6 +14,9 @@ import { AmbiguityError, generate, type GenerateResult, type RenameResolver } fr
 import { packageFile } from '../package.js';
 import type { Plan } from '../plan/types.js';
 import { terminalResolver } from './prompt.js';
+import { shellQuote } from './quote.js';
+import { errnoOf, fileSystemError } from '../diagnostics/fs.js';
+import type { Diagnostic } from '../diagnostics/types.js';
 
 interface CliOptions extends GenerateFlags {
   json?: boolean;
@@ -95,14 +98,22 @@ function ambiguityMessage(e: AmbiguityError): string {
   }
   const { renames, creates } = suggestedHints(e.ambiguities);
   lines.push('Answer with --hints (or --hints-file, or --rename old=new). To rename:');
-  lines.push(`  --hints '${JSON.stringify(renames)}'`);
+  lines.push(`  --hints ${shellQuote(JSON.stringify(renames))}`);
   lines.push('To drop the old ones and create the new ones (their data is deleted):');
-  lines.push(`  --hints '${JSON.stringify(creates)}'`);
+  lines.push(`  --hints ${shellQuote(JSON.stringify(creates))}`);
   lines.push('Nothing was written.');
   return lines.join('\n');
 }
 
 async function runGenerate(opts: CliOptions): Promise<number> {
+  try {
+    return await generateCommand(opts);
+  } catch (e) {
+    return reportError(e, Boolean(opts.json));
+  }
+}
+
+async function generateCommand(opts: CliOptions): Promise<number> {
   const cwd = process.cwd();
   const hints: Hint[] = [];
   if (opts.hints) hints.push(...parseHints(opts.hints, '--hints'));
@@ -111,7 +122,7 @@ async function runGenerate(opts: CliOptions): Promise<number> {
     try {
       text = readFileSync(opts.hintsFile, 'utf8');
     } catch {
-      throw new UserInputError('D1-700', `--hints-file ${opts.hintsFile} cannot be read; check the path.`, opts.hintsFile);
+      throw new UserInputError('D1-711', `--hints-file ${opts.hintsFile} cannot be read; check the path (relative to ${cwd}).`, opts.hintsFile);
     }
     hints.push(...parseHints(text, opts.hintsFile));
   }
@@ -120,7 +131,7 @@ async function runGenerate(opts: CliOptions): Promise<number> {
   for (const b of opts.backfill ?? []) {
     const i = b.indexOf('=');
     if (i < 1 || !b.slice(0, i).includes('.')) {
-      throw new UserInputError('D1-700', `--backfill "${b}" is not of the form table.column=<SQL expression>, e.g. --backfill "users.role='member'".`);
+      throw new UserInputError('D1-707', `--backfill "${b}" is not of the form table.column=<SQL expression>, e.g. --backfill "users.role='member'".`);
     }
     backfill[b.slice(0, i).trim()] = b.slice(i + 1).trim();
   }
@@ -213,16 +224,44 @@ export function program(): Commander.Command {
   return cmd;
 }
 
+/** Ctrl-C at an @inquirer/prompts prompt rejects with this error (its class is not exported by name we can rely on). */
+const isPromptClosed = (e: unknown) => e instanceof Error && e.name === 'ExitPromptError';
+
+/** The error a failed run ends with, as the user sees it: a known code, or (a bug) "failed unexpectedly". */
+function userErrorOf(e: unknown): UserInputError | unknown {
+  if (isPromptClosed(e)) return new UserInputError('D1-712', 'The rename prompt was closed before every question was answered. Nothing was written.');
+  // A file-system error no stage turned into a diagnostic: still the user's file system, not a bug.
+  if (errnoOf(e) && !(e instanceof UserInputError)) return fileSystemError(e, (e as { path?: string }).path ?? process.cwd(), 'read or write the migrations folder');
+  return e;
+}
+
+/**
+ * Prints a failed run's error and returns the exit code: `Error [D1-xxx]: …` on stderr, or with
+ * --json `{"status":"error","diagnostics":[…]}` on stdout. Only an unexpected error (a bug) shows a stack.
+ */
+function reportError(thrown: unknown, json: boolean): number {
+  const e = userErrorOf(thrown);
+  const exitCode = isPromptClosed(thrown) ? 130 : 1;
+  if (e instanceof UserInputError) {
+    if (json) printJsonError(e.diagnostics);
+    else for (const d of e.diagnostics) console.error(`Error [${d.code}]: ${d.message}`);
+    return exitCode;
+  }
+  const message = `drizzle-d1 failed unexpectedly: ${(e as Error)?.message ?? String(e)}`;
+  if (json) printJsonError([{ severity: 'error', message }]);
+  console.error(json ? message : `drizzle-d1 failed unexpectedly: ${(e as Error)?.stack ?? String(e)}`);
+  return 1;
+}
+
+function printJsonError(diagnostics: (Diagnostic | Omit<Diagnostic, 'code'>)[]): void {
+  const shown = diagnostics.map((d) => (d.file ? { ...d, file: displayPath(d.file) } : d));
+  process.stdout.write(JSON.stringify({ status: 'error', diagnostics: shown }, null, 2) + '\n');
+}
+
 export async function main(argv = process.argv): Promise<void> {
   try {
     await program().parseAsync(argv);
   } catch (e) {
-    if (e instanceof UserInputError) {
-      console.error(`Error: ${e.message}`);
-      process.exitCode = 1;
-      return;
-    }
-    console.error(`drizzle-d1 failed unexpectedly: ${(e as Error)?.stack ?? String(e)}`);
-    process.exitCode = 1;
+    process.exitCode = reportError(e, argv.includes('--json'));
   }
 }
