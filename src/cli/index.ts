@@ -91,7 +91,7 @@ function printSummary(result: GenerateResult, out: (s: string) => void, dryRun =
 }
 
 function ambiguityMessage(e: AmbiguityError): string {
-  const lines = ['drizzle-d1 cannot tell whether these were renamed or dropped and created, and no terminal is attached to ask:'];
+  const lines = ['Error [D1-702]: drizzle-d1 cannot tell whether these were renamed or dropped and created, and no terminal is attached to ask:'];
   for (const a of e.ambiguities) {
     const scope = a.kind === 'table' ? 'tables' : `columns of ${a.table}`;
     lines.push(`  ${scope}: gone ${a.removed.join(', ')}; new ${a.added.join(', ')}`);
