@@ -113,8 +113,8 @@ async function runGenerate(opts: CliOptions): Promise<number> {
   }
 }
 
-async function generateCommand(opts: CliOptions): Promise<number> {
-  const cwd = process.cwd();
+/** --hints, --hints-file and --rename, in that order, each checked. */
+function hintsOf(opts: CliOptions, cwd: string): Hint[] {
   const hints: Hint[] = [];
   if (opts.hints) hints.push(...parseHints(opts.hints, '--hints'));
   if (opts.hintsFile) {
@@ -127,6 +127,11 @@ async function generateCommand(opts: CliOptions): Promise<number> {
     hints.push(...parseHints(text, opts.hintsFile));
   }
   for (const r of opts.rename ?? []) hints.push(parseRenameFlag(r));
+  return hints;
+}
+
+/** --backfill table.column=<SQL>, by column. */
+function backfillOf(opts: CliOptions): Record<string, string> {
   const backfill: Record<string, string> = {};
   for (const b of opts.backfill ?? []) {
     const i = b.indexOf('=');
@@ -135,6 +140,13 @@ async function generateCommand(opts: CliOptions): Promise<number> {
     }
     backfill[b.slice(0, i).trim()] = b.slice(i + 1).trim();
   }
+  return backfill;
+}
+
+async function generateCommand(opts: CliOptions): Promise<number> {
+  const cwd = process.cwd();
+  const hints = hintsOf(opts, cwd);
+  const backfill = backfillOf(opts);
 
   // isatty, not process.stdin.isTTY: touching process.stdin builds a stream (~2 ms) we never read.
   const interactive = isatty(0) && isatty(1) && !opts.json;
@@ -197,7 +209,11 @@ function packageVersion(): string {
 export function program(): Commander.Command {
   const cmd = new Command('drizzle-d1')
     .description('D1-safe migrations for Drizzle: a drop-in replacement for `drizzle-kit generate`')
-    .version(packageVersion());
+    .version(packageVersion())
+    // Commander's own errors (an unknown flag, a missing value) go through reportError like every
+    // other, so that they carry a code and --json gets JSON; help and --version exit as usual.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
   cmd
     .command('generate')
     .description('diff your Drizzle schema against the migrations folder and write a D1-safe migration')
@@ -258,10 +274,25 @@ function printJsonError(diagnostics: (Diagnostic | Omit<Diagnostic, 'code'>)[]):
   process.stdout.write(JSON.stringify({ status: 'error', diagnostics: shown }, null, 2) + '\n');
 }
 
+/** commander's errors carry `code: 'commander.…'` and the exit code it would have used. */
+function commanderError(e: unknown): (Error & { code: string; exitCode: number }) | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof Error && typeof code === 'string' && code.startsWith('commander.') ? (e as Error & { code: string; exitCode: number }) : undefined;
+}
+
+/** Help and --version (printed by commander) end the run; a bad command line is D1-713. */
+const COMMANDER_EXITS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
+
 export async function main(argv = process.argv): Promise<void> {
   try {
     await program().parseAsync(argv);
   } catch (e) {
-    process.exitCode = reportError(e, argv.includes('--json'));
+    const cli = commanderError(e);
+    if (cli && COMMANDER_EXITS.has(cli.code)) {
+      process.exitCode = cli.exitCode;
+      return;
+    }
+    const error = cli ? new UserInputError('D1-713', `${cli.message.replace(/^error: /, '').replace(/\.?$/, '.')} Run drizzle-d1 generate --help for the flags.`) : e;
+    process.exitCode = reportError(error, argv.includes('--json'));
   }
 }

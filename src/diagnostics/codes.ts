@@ -80,6 +80,7 @@ export const CODES = {
   'D1-710': { title: 'A hint names something the schemas do not have', severity: 'error' },
   'D1-711': { title: '--hints-file cannot be read', severity: 'error' },
   'D1-712': { title: 'The rename prompt was cancelled', severity: 'error' },
+  'D1-713': { title: 'Unknown command or flag', severity: 'error' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -107,9 +107,10 @@ describe('reading a drizzle-kit migrations folder', () => {
     expect(() => readMigrationsFolder(folder(files))).toThrow(/written and added to the journal by hand[\s\S]*copy .*0001_snapshot\.json to .*0002_snapshot\.json[\s\S]*--custom[\s\S]*git checkout/);
   });
 
-  it('an out path that is a file is refused as not a folder', () => {
+  it('an out path or meta that is a file is refused as not a folder', () => {
     const d = folder({ 'drizzle': 'not a folder' });
     expect(() => readMigrationsFolder(join(d, 'drizzle'))).toThrow(expect.objectContaining({ code: 'D1-621' }));
+    expect(() => readMigrationsFolder(folder({ meta: 'not a folder either' }))).toThrow(expect.objectContaining({ code: 'D1-621' }));
   });
 
   it('lists .sql files the journal does not list (migrations written for wrangler only) and leftover temporary files', () => {

@@ -167,11 +167,15 @@ function listDir(dir: string): Dirent[] {
   }
 }
 
+/** A file or a symbolic link (to one, as checked-in folders sometimes hold): what existsSync would accept. */
+const isFileLike = (e: Dirent) => e.isFile() || e.isSymbolicLink();
+
 function listFolder(out: string): Listing {
   const top = listDir(out);
-  const meta = top.some((e) => e.name === 'meta' && e.isDirectory()) ? listDir(join(out, 'meta')) : [];
+  // listDir reports a `meta` that is a file (ENOTDIR) as D1-621; a missing one is an empty list.
+  const meta = top.some((e) => e.name === 'meta') ? listDir(join(out, 'meta')) : [];
   return {
-    sqlFiles: top.filter((e) => e.isFile() && e.name.endsWith('.sql')).map((e) => e.name),
+    sqlFiles: top.filter((e) => isFileLike(e) && e.name.endsWith('.sql')).map((e) => e.name),
     folders: top.filter((e) => e.isDirectory()).map((e) => e.name),
     snapshotFiles: meta.filter((e) => !e.name.startsWith('_') && e.name.endsWith('.json')).map((e) => e.name).sort(),
     leftovers: [...top.filter((e) => TEMP_FILE.test(e.name)).map((e) => e.name), ...meta.filter((e) => TEMP_FILE.test(e.name)).map((e) => `meta/${e.name}`)],

@@ -272,6 +272,7 @@ describe('flags', () => {
     ['--out without --schema', ['--out', 'elsewhere', '--dialect', 'sqlite'], 'D1-705'],
     ['--dialect other than sqlite', ['--dialect', 'postgresql', '--schema', 'src/schema.ts'], 'D1-504'],
     ['--prefix with an unknown value', ['--prefix', 'sometimes'], 'D1-703'],
+    ['an unknown flag', ['--bogus'], 'D1-713'],
   ])('%s is refused with its code', async (_, args, code) => {
     const p = await withHistory();
     // The message names the flag, or for a hint the name it cannot find.
