@@ -107,6 +107,19 @@ describe('reading a drizzle-kit migrations folder', () => {
     expect(() => readMigrationsFolder(folder(files))).toThrow(/written and added to the journal by hand[\s\S]*copy .*0001_snapshot\.json to .*0002_snapshot\.json[\s\S]*--custom[\s\S]*git checkout/);
   });
 
+  it('a snapshot missing in the middle of the history is a gap (a warning), not a broken chain', () => {
+    const f = readMigrationsFolder(
+      folder({ 'meta/_journal.json': journal(['0000_a', '0001_b', '0002_c']), '0000_a.sql': '', '0001_b.sql': '', '0002_c.sql': '', 'meta/0000_snapshot.json': a, 'meta/0002_snapshot.json': snapshot('c', 'b') }),
+    );
+    expect(f.latest?.id).toBe('c');
+    expect(f.warnings.join('\n')).toMatch(/0001_snapshot\.json is missing/);
+  });
+
+  it('an older broken link is a warning', () => {
+    const f = readMigrationsFolder(folder({ ...twoMigrations, 'meta/_journal.json': journal(['0000_a', '0001_b', '0002_c']), '0002_c.sql': '', 'meta/0001_snapshot.json': snapshot('b', 'elsewhere'), 'meta/0002_snapshot.json': snapshot('c', 'b') }));
+    expect(f.warnings.join('\n')).toMatch(/0001_snapshot\.json has prevId elsewhere/);
+  });
+
   it('an out path or meta that is a file is refused as not a folder', () => {
     const d = folder({ 'drizzle': 'not a folder' });
     expect(() => readMigrationsFolder(join(d, 'drizzle'))).toThrow(expect.objectContaining({ code: 'D1-621' }));

@@ -365,7 +365,7 @@ function readSnapshots(out: string, { snapshotFiles }: Listing, known?: SchemaSt
  * state (two branches); a latest one whose prevId is not the snapshot before it was generated from
  * another state and may lack that migration's changes, which the next migration would then undo.
  */
-function checkChain(out: string, snapshots: { file: string; id: string; prevId: string }[]): string[] {
+function checkChain(out: string, journal: Journal, snapshots: { file: string; id: string; prevId: string }[]): string[] {
   const metaDir = join(out, 'meta');
   const byPrev = new Map<string, string>();
   for (const { file, prevId } of snapshots) {
@@ -380,12 +380,15 @@ function checkChain(out: string, snapshots: { file: string; id: string; prevId: 
     }
     byPrev.set(prevId, file);
   }
+  // Only consecutive journal entries are compared: a snapshot missing further back (a warning) is a gap, not a break.
+  const byPrefix = new Map(snapshots.map((s) => [tagPrefix(s.file), s]));
+  const chain = journal.entries.map((e) => byPrefix.get(tagPrefix(e.tag)));
   const warnings: string[] = [];
-  snapshots.forEach((s, i) => {
-    const before = snapshots[i - 1];
-    if (!before || s.prevId === before.id) return;
+  chain.forEach((s, i) => {
+    const before = chain[i - 1];
+    if (!s || !before || s.prevId === before.id) return;
     const message = `${show(join(metaDir, s.file))} has prevId ${s.prevId}, but the snapshot before it, ${show(join(metaDir, before.file))}, has id ${before.id}: the migration was generated from another state`;
-    if (i < snapshots.length - 1) return void warnings.push(`${message}.`);
+    if (i < chain.length - 1) return void warnings.push(`${message}.`);
     throw new UserInputError('D1-613',
       `${message}, and its snapshot may lack the changes of the migration before it, which the next migration would undo. ` +
         `If it was never applied, delete it (SQL file, snapshot and journal entry) and run drizzle-d1 generate again; otherwise restore the snapshots from version control.`,
@@ -408,7 +411,7 @@ export function readMigrationsFolder(out: string, known?: SchemaState): Migratio
   const warnings = checkEntryFiles(out, journal, listing);
   const read = readSnapshots(out, listing, known);
   const snapshots = read.map(({ file, snapshot }) => ({ file, id: snapshot.id, prevId: snapshot.prevId }));
-  warnings.push(...checkChain(out, snapshots));
+  warnings.push(...checkChain(out, journal, snapshots));
   return { dir: out, journal, snapshots, latest: read.at(-1)?.snapshot ?? null, warnings, unlistedSql, leftovers: listing.leftovers };
 }
 
