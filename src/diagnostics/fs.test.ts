@@ -23,6 +23,12 @@ describe('file-system errors as diagnostics', () => {
     expect((e as Error).message).toMatch(/^Cannot write the migration: the disk is full \(ENOSPC\) at \/dev\/full\. Free some space/);
   });
 
+  it('a failure while reading the folder is D1-624 and says nothing about writing', () => {
+    const e = fileSystemError(thrownBy(() => writeFileSync('/dev/full', 'x')), '/dev/full', 'read the migrations folder', true);
+    expect(e).toMatchObject({ code: 'D1-624' });
+    expect((e as Error).message).not.toMatch(/Nothing was written/);
+  });
+
   it('a file where a folder should be (ENOTDIR) and a name too long (ENAMETOOLONG)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'd1-fs-'));
     try {

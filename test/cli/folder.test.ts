@@ -273,10 +273,12 @@ describe('flags', () => {
     ['--dialect other than sqlite', ['--dialect', 'postgresql', '--schema', 'src/schema.ts'], 'D1-504'],
     ['--prefix with an unknown value', ['--prefix', 'sometimes'], 'D1-703'],
     ['an unknown flag', ['--bogus'], 'D1-713'],
+    ['--prefix none', ['--prefix', 'none'], 'D1-505'],
   ])('%s is refused with its code', async (_, args, code) => {
     const p = await withHistory();
-    // The message names the flag, or for a hint the name it cannot find.
-    await expectRefusal(p, args, code, [args[0] === '--hints' && code === 'D1-710' ? '"people"' : args[0]!]);
+    // The message names the flag, or what is wrong with its value.
+    const mention = code === 'D1-710' ? '"people"' : code === 'D1-505' ? 'migrations.prefix "none"' : args[0]!;
+    await expectRefusal(p, args, code, [mention]);
   });
 
   it('the --hints lines printed for CI are shell-quoted and, pasted into a shell, answer the question', async () => {
