@@ -111,15 +111,23 @@ function heldBy(path: string): UserInputError {
   );
 }
 
+/** `dir` and its parents up to `top`, deepest first. */
+function ancestors(dir: string, top: string): string[] {
+  const dirs: string[] = [];
+  for (let d = dir; d.startsWith(top); d = dirname(d)) dirs.push(d);
+  return dirs;
+}
+
 function release(path: string, out: string, created: string | undefined): void {
   rmSync(path, { force: true });
   if (!created) return;
-  // Folders this run created and left empty (no change, dry run, refusal) go again: "nothing written".
-  for (let dir = out; dir.startsWith(created); dir = dirname(dir)) {
+  // Folders this run created and left empty (no change, dry run, refusal, a failed write that made
+  // meta/) go again: "nothing written".
+  for (const dir of [join(out, 'meta'), ...ancestors(out, created)]) {
     try {
       rmdirSync(dir);
-    } catch {
-      return; // it holds the new migration
+    } catch (e) {
+      if (errnoOf(e) !== 'ENOENT') return; // it holds the new migration
     }
   }
 }
