@@ -302,7 +302,7 @@ function missingLatestSnapshot(snapPath: string, jPath: string, tag: string, pre
   return new UserInputError('D1-611',
     `${show(snapPath)} is missing: ${show(jPath)} lists migration "${tag}" without the snapshot drizzle-kit writes with each migration, usually because the migration was written and added to the journal by hand. ` +
       `drizzle-d1 needs it to know the schema after that migration. ${copy}` +
-      `If it changes the schema, remove its journal entry, move ${tag}.sql aside, run drizzle-d1 generate --custom --name ${tag.slice(tagPrefix(tag).length + 1) || 'custom'} and put your SQL into the new file; ` +
+      `If it changes the schema, make the Drizzle schema match it, remove its journal entry, move ${tag}.sql aside, run drizzle-d1 generate --name ${tag.slice(tagPrefix(tag).length + 1) || 'custom'} (which writes the snapshot) and put your SQL into the new file; ` +
       `or check out the commit whose schema matches this migration (git stash; git checkout <commit>) and run drizzle-d1 generate there.`,
     snapPath,
   );

@@ -109,6 +109,22 @@ describe('journal entries without snapshots', () => {
     expect(p.read('drizzle/0003_bio.sql')).toBe('ALTER TABLE `users` ADD `bio` text;');
   });
 
+  it('following the message for a migration that changes the schema (regenerate it, keep its SQL) gives a whole history', async () => {
+    const p = await withHandWritten();
+    const handWritten = 'ALTER TABLE `users` ADD `bio` text; -- by hand';
+    p.schema(V3).write({ 'drizzle/0002_backfill_names.sql': handWritten });
+    const journal = readJson(p, 'drizzle/meta/_journal.json');
+    journal.entries.pop();
+    writeJson(p, 'drizzle/meta/_journal.json', journal);
+    rmSync(join(p.out, '0002_backfill_names.sql'));
+    expect((await drizzleD1(p.dir, ['generate', '--name', 'backfill_names'])).exitCode).toBe(0);
+    p.write({ 'drizzle/0002_backfill_names.sql': handWritten });
+    const again = await drizzleD1(p.dir, ['generate']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toContain('No schema changes');
+    expect(again.stderr).toBe('');
+  });
+
   it('an older one: a warning naming it, and the migration is written', async () => {
     const p = await withHistory();
     rmSync(join(p.out, 'meta', '0000_snapshot.json'));
