@@ -16,6 +16,7 @@ import { collectEntities, SchemaError, serializeSchema } from './schema/serializ
 import { bundlesMigrations, formatCustomSnapshot, formatEmbeddedMigrations, formatJournal, formatSnapshot, readMigrationsFolder, type MigrationsFolder, stateOf, previousId, journalPath, tagPrefix } from './snapshot/io.js';
 import type { Journal, SchemaState, Snapshot } from './snapshot/types.js';
 import type { OutputFile } from './write/files.js';
+import { lockMigrationsFolder } from './write/lock.js';
 import type { Prefix } from './write/names.js';
 
 /** Answers an ambiguity with renames (previous → current name); names left out are created/dropped. */
@@ -112,15 +113,41 @@ export async function resolveRenames(
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const config = await resolveConfig(options.flags, options.cwd);
+  // A bad --name is refused before any work, also when there turns out to be nothing to write.
+  if (options.flags.name !== undefined) (await import('./write/names.js')).checkName(options.flags.name);
+  const cur = options.flags.custom ? null : await loadSchemaState(config);
+  // From reading the folder to writing it, no other run may change it (see write/lock.ts).
+  const unlock = lockMigrationsFolder(config.out);
+  try {
+    return await generateLocked(options, config, cur);
+  } finally {
+    unlock();
+  }
+}
+
+/** The folder's problems that do not stop generation, as the CLI prints them. */
+function folderWarnings(folder: MigrationsFolder): string[] {
+  const at = (f: string) => displayPath(join(folder.dir, f));
+  const next = folder.journal.entries.length ? String(folder.journal.entries.at(-1)!.idx + 1).padStart(4, '0') : '0000';
+  return [
+    ...folder.warnings,
+    ...folder.unlistedSql.map((f) =>
+      `${at(f)} is not in ${displayPath(journalPath(folder.dir))}: drizzle-orm's migrators skip it, wrangler applies it.` +
+        (f.startsWith(`${next}_`) ? ' If an interrupted run wrote it, delete it: the migration generated now contains its changes.' : ''),
+    ),
+    ...(folder.leftovers.length ? [`${folder.leftovers.map(at).join(', ')}: temporary files of an interrupted run; delete them.`] : []),
+  ];
+}
+
+async function generateLocked(options: GenerateOptions, config: ResolvedConfig, cur: SchemaState | null): Promise<GenerateResult> {
   const now = options.now ?? new Date();
-  if (options.flags.custom) {
+  if (!cur) {
     const folder = readMigrationsFolder(config.out);
     const id = crypto.randomUUID();
     const text = formatCustomSnapshot(rawLatestSnapshot(folder), id, previousId(folder.latest));
     return writeMigration(options, config, folder, now, customSql(), { text, id }, null);
   }
 
-  const cur = await loadSchemaState(config);
   // Read after the schema: what the snapshot shares with it needs no validation (see readSnapshotFile).
   const folder = readMigrationsFolder(config.out, cur);
   const prevSnapshot = folder.latest;
@@ -128,7 +155,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const decided = options.hints?.length ? hintsToRenames(options.hints, prev, cur) : options.renames;
   const renames = await resolveRenames(prev, cur, decided ?? { tables: {}, columns: {} }, options.resolve);
   const diff = diffSchemas(prev, cur, renames);
-  if (!diff.changes.length) return { config, warnings: folder.warnings, migration: null };
+  if (!diff.changes.length) return { config, warnings: folderWarnings(folder), migration: null };
 
   // The everyday run ends above ("no changes"): load the planner and writers only when needed.
   const [{ planMigration }, { renderMigration }] = await Promise.all([import('./plan/plan.js'), import('./sql/render.js')]);
@@ -161,13 +188,14 @@ function rawLatestSnapshot(folder: MigrationsFolder): Record<string, unknown> {
 async function writeMigration(
   options: GenerateOptions,
   config: ResolvedConfig,
-  { journal, warnings }: MigrationsFolder,
+  folder: MigrationsFolder,
   now: Date,
   sql: string,
   snapshot: { text: string; id: string },
   plan: Plan | null,
 ): Promise<GenerateResult> {
   const [{ writeFilesAtomically }, { migrationTag }] = await Promise.all([import('./write/files.js'), import('./write/names.js')]);
+  const { journal } = folder;
   const tag = migrationTag(config.prefix as Prefix, journal, now, options.flags.name);
   const last = journal.entries.at(-1);
   // drizzle-orm's migrators apply entries whose `when` is newer than the last applied one.
@@ -179,9 +207,11 @@ async function writeMigration(
   };
   const sqlPath = join(config.out, `${tag}.sql`);
   const snapshotPath = join(config.out, 'meta', `${tagPrefix(tag)}_snapshot.json`);
+  // Snapshot first, then SQL, then the journal: a run killed in between leaves a snapshot the journal
+  // does not list, which the next run reports as a half-written migration (a lone .sql is not ours).
   const files: OutputFile[] = [
-    { path: sqlPath, content: sql, mode: 'create' },
     { path: snapshotPath, content: snapshot.text, mode: 'create' },
+    { path: sqlPath, content: sql, mode: 'create' },
     ...(bundlesMigrations(config.driver)
       ? [{ path: join(config.out, 'migrations.js'), content: formatEmbeddedMigrations(nextJournal, config.driver!), mode: 'replace' as const }]
       : []),
@@ -189,5 +219,5 @@ async function writeMigration(
     { path: journalPath(config.out), content: formatJournal(nextJournal), mode: 'replace' },
   ];
   if (!options.dryRun) writeFilesAtomically(files);
-  return { config, warnings, migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id } };
+  return { config, warnings: folderWarnings(folder), migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id } };
 }

@@ -7,13 +7,15 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isatty } from 'node:tty';
 import type * as Commander from 'commander';
-import { displayPath, PlanRefusal, UserInputError } from '../diagnostics/errors.js';
+import { displayPath, UserInputError } from '../diagnostics/errors.js';
 import type { GenerateFlags } from '../config/index.js';
 import { parseHints, parseRenameFlag, suggestedHints, type Hint } from '../diff/hints.js';
 import { AmbiguityError, generate, type GenerateResult, type RenameResolver } from '../generate.js';
 import { packageFile } from '../package.js';
 import { terminalResolver } from './prompt.js';
-import { planReport, planSummaryLines, refusalText } from './report.js';
+import { errorText, planReport, planSummaryLines, diagnosticJson } from './report.js';
+import { shellQuote } from './quote.js';
+import { errnoOf, fileSystemError } from '../diagnostics/fs.js';
 
 interface CliOptions extends GenerateFlags {
   json?: boolean;
@@ -42,22 +44,30 @@ function printSummary(result: GenerateResult, out: (s: string) => void, dryRun =
 }
 
 function ambiguityMessage(e: AmbiguityError): string {
-  const lines = ['drizzle-d1 cannot tell whether these were renamed or dropped and created, and no terminal is attached to ask:'];
+  const lines = ['Error [D1-702]: drizzle-d1 cannot tell whether these were renamed or dropped and created, and no terminal is attached to ask:'];
   for (const a of e.ambiguities) {
     const scope = a.kind === 'table' ? 'tables' : `columns of ${a.table}`;
     lines.push(`  ${scope}: gone ${a.removed.join(', ')}; new ${a.added.join(', ')}`);
   }
   const { renames, creates } = suggestedHints(e.ambiguities);
   lines.push('Answer with --hints (or --hints-file, or --rename old=new). To rename:');
-  lines.push(`  --hints '${JSON.stringify(renames)}'`);
+  lines.push(`  --hints ${shellQuote(JSON.stringify(renames))}`);
   lines.push('To drop the old ones and create the new ones (their data is deleted):');
-  lines.push(`  --hints '${JSON.stringify(creates)}'`);
+  lines.push(`  --hints ${shellQuote(JSON.stringify(creates))}`);
   lines.push('Nothing was written.');
   return lines.join('\n');
 }
 
 async function runGenerate(opts: CliOptions): Promise<number> {
-  const cwd = process.cwd();
+  try {
+    return await generateCommand(opts);
+  } catch (e) {
+    return reportError(e, Boolean(opts.json));
+  }
+}
+
+/** --hints, --hints-file and --rename, in that order, each checked. */
+function hintsOf(opts: CliOptions, cwd: string): Hint[] {
   const hints: Hint[] = [];
   if (opts.hints) hints.push(...parseHints(opts.hints, '--hints'));
   if (opts.hintsFile) {
@@ -65,19 +75,31 @@ async function runGenerate(opts: CliOptions): Promise<number> {
     try {
       text = readFileSync(opts.hintsFile, 'utf8');
     } catch {
-      throw new UserInputError('D1-700', `--hints-file ${opts.hintsFile} cannot be read; check the path.`, opts.hintsFile);
+      throw new UserInputError('D1-711', `--hints-file ${opts.hintsFile} cannot be read; check the path (relative to ${cwd}).`, opts.hintsFile);
     }
     hints.push(...parseHints(text, opts.hintsFile));
   }
   for (const r of opts.rename ?? []) hints.push(parseRenameFlag(r));
+  return hints;
+}
+
+/** --backfill table.column=<SQL>, by column. */
+function backfillOf(opts: CliOptions): Record<string, string> {
   const backfill: Record<string, string> = {};
   for (const b of opts.backfill ?? []) {
     const i = b.indexOf('=');
     if (i < 1 || !b.slice(0, i).includes('.')) {
-      throw new UserInputError('D1-700', `--backfill "${b}" is not of the form table.column=<SQL expression>, e.g. --backfill "users.role='member'".`);
+      throw new UserInputError('D1-707', `--backfill "${b}" is not of the form table.column=<SQL expression>, e.g. --backfill "users.role='member'".`);
     }
     backfill[b.slice(0, i).trim()] = b.slice(i + 1).trim();
   }
+  return backfill;
+}
+
+async function generateCommand(opts: CliOptions): Promise<number> {
+  const cwd = process.cwd();
+  const hints = hintsOf(opts, cwd);
+  const backfill = backfillOf(opts);
 
   // isatty, not process.stdin.isTTY: touching process.stdin builds a stream (~2 ms) we never read.
   const interactive = isatty(0) && isatty(1) && !opts.json;
@@ -140,7 +162,11 @@ function packageVersion(): string {
 export function program(): Commander.Command {
   const cmd = new Command('drizzle-d1')
     .description('D1-safe migrations for Drizzle: a drop-in replacement for `drizzle-kit generate`')
-    .version(packageVersion());
+    .version(packageVersion())
+    // Commander's own errors (an unknown flag, a missing value) go through reportError like every
+    // other, so that they carry a code and --json gets JSON; help and --version exit as usual.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
   cmd
     .command('generate')
     .description('diff your Drizzle schema against the migrations folder and write a D1-safe migration')
@@ -167,21 +193,58 @@ export function program(): Commander.Command {
   return cmd;
 }
 
+/** Ctrl-C at an @inquirer/prompts prompt rejects with this error (its class is not exported by name we can rely on). */
+const isPromptClosed = (e: unknown) => e instanceof Error && e.name === 'ExitPromptError';
+
+/** The error a failed run ends with, as the user sees it: a known code, or (a bug) "failed unexpectedly". */
+function userErrorOf(e: unknown): UserInputError | unknown {
+  if (isPromptClosed(e)) return new UserInputError('D1-712', 'The rename prompt was closed before every question was answered. Nothing was written.');
+  // A file-system error no stage turned into a diagnostic: still the user's file system, not a bug.
+  if (errnoOf(e) && !(e instanceof UserInputError)) return fileSystemError(e, (e as { path?: string }).path ?? process.cwd(), 'read or write the migrations folder');
+  return e;
+}
+
+/**
+ * Prints a failed run's error and returns the exit code: `Error [D1-xxx]: …` on stderr, or with
+ * --json `{"status":"error","diagnostics":[…]}` on stdout. Only an unexpected error (a bug) shows a stack.
+ */
+function reportError(thrown: unknown, json: boolean): number {
+  const e = userErrorOf(thrown);
+  const exitCode = isPromptClosed(thrown) ? 130 : 1;
+  if (e instanceof UserInputError) {
+    if (json) printJsonError(e.diagnostics.map((d) => diagnosticJson(d, process.cwd())));
+    else console.error(errorText(e, process.cwd()));
+    return exitCode;
+  }
+  const message = `drizzle-d1 failed unexpectedly: ${(e as Error)?.message ?? String(e)}`;
+  if (json) printJsonError([{ severity: 'error', message }]);
+  console.error(json ? message : `drizzle-d1 failed unexpectedly: ${(e as Error)?.stack ?? String(e)}`);
+  return 1;
+}
+
+function printJsonError(diagnostics: object[]): void {
+  process.stdout.write(JSON.stringify({ status: 'error', diagnostics }, null, 2) + '\n');
+}
+
+/** commander's errors carry `code: 'commander.…'` and the exit code it would have used. */
+function commanderError(e: unknown): (Error & { code: string; exitCode: number }) | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof Error && typeof code === 'string' && code.startsWith('commander.') ? (e as Error & { code: string; exitCode: number }) : undefined;
+}
+
+/** Help and --version (printed by commander) end the run; a bad command line is D1-713. */
+const COMMANDER_EXITS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
+
 export async function main(argv = process.argv): Promise<void> {
   try {
     await program().parseAsync(argv);
   } catch (e) {
-    if (e instanceof PlanRefusal) {
-      console.error(`Error: ${refusalText(e, process.cwd())}`);
-      process.exitCode = 1;
+    const cli = commanderError(e);
+    if (cli && COMMANDER_EXITS.has(cli.code)) {
+      process.exitCode = cli.exitCode;
       return;
     }
-    if (e instanceof UserInputError) {
-      console.error(`Error: ${e.message}`);
-      process.exitCode = 1;
-      return;
-    }
-    console.error(`drizzle-d1 failed unexpectedly: ${(e as Error)?.stack ?? String(e)}`);
-    process.exitCode = 1;
+    const error = cli ? new UserInputError('D1-713', `${cli.message.replace(/^error: /, '').replace(/\.?$/, '.')} Run drizzle-d1 generate --help for the flags.`) : e;
+    process.exitCode = reportError(error, argv.includes('--json'));
   }
 }

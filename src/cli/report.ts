@@ -2,7 +2,7 @@
  * How the CLI shows a plan and its diagnostics: the summary lines, `--json`'s plan report, and each
  * diagnostic with its code and the fixes turned into what the user types.
  */
-import { displayPath, PlanRefusal } from '../diagnostics/errors.js';
+import { displayPath, PlanRefusal, type UserInputError } from '../diagnostics/errors.js';
 import type { Diagnostic, Fix } from '../diagnostics/types.js';
 import { summarizePlan, type PlanSummary } from '../plan/summary.js';
 import type { Plan } from '../plan/types.js';
@@ -91,11 +91,17 @@ export function planSummaryLines(plan: Plan, root: string): string[] {
   return out;
 }
 
-/** The planner's refusal: every reason with its code and fixes, and the schema files to fix. */
-export function refusalText(e: PlanRefusal, root: string): string {
-  const files = e.schemaFiles.map((f) => displayPath(f, root)).join(', ');
-  const lines = ['drizzle-d1 refuses to generate a migration that can fail or lose data on a table that holds rows. Nothing was written.'];
-  for (const d of e.refusals) lines.push(...diagnosticLines(d, root, files).map((l) => `  ${l}`));
-  if (files) lines.push(`  Schema: ${files}.`);
+/**
+ * A failed run's error as the terminal shows it: `Error [D1-xxx]: message` per diagnostic, its fixes
+ * on an indented line, and for a planner refusal the schema files to change.
+ */
+export function errorText(e: UserInputError, root: string): string {
+  const files = e instanceof PlanRefusal ? e.schemaFiles.map((f) => displayPath(f, root)).join(', ') : '';
+  const lines: string[] = [];
+  for (const d of e.diagnostics) {
+    lines.push(`Error [${d.code}]: ${d.message}`);
+    if (d.fixes?.length) lines.push(`  Fix: ${d.fixes.map((f) => fixText(f, files)).join('; or ')}.`);
+  }
+  if (files) lines.push(`  Schema: ${files}. Nothing was written.`);
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { projectWith, removeProjects } from '../../test/support/files.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { Code } from '../diagnostics/codes.js';
 import { resolveConfig, UserInputError, type GenerateFlags } from './index.js';
 
 const project = (files: Record<string, string>, options: { nodeModules?: boolean } = {}) =>
@@ -8,13 +9,15 @@ const project = (files: Record<string, string>, options: { nodeModules?: boolean
 
 
 
-async function failure(flags: GenerateFlags, cwd: string): Promise<UserInputError> {
+/** resolveConfig's refusal, which must carry `code` (see docs/diagnostics.md) and be one paragraph. */
+async function failure(flags: GenerateFlags, cwd: string, code: Code): Promise<UserInputError> {
   try {
     await resolveConfig(flags, cwd);
   } catch (err) {
     expect(err).toBeInstanceOf(UserInputError);
     const e = err as UserInputError;
     expect(e.message).not.toMatch(/\n/); // one paragraph
+    expect(e.code, e.message).toBe(code);
     return e;
   }
   throw new Error('expected resolveConfig to fail');
@@ -112,10 +115,10 @@ export default { dialect: 'sqlite', schema: './schema.ts', out: OUT };`,
 
   it('reports a missing default config and a missing --config file', async () => {
     const dir = project({ 'drizzle.config.mjs': `export default {}` });
-    const none = await failure({}, dir);
+    const none = await failure({}, dir, 'D1-501');
     expect(none.message).toContain('drizzle.config.ts');
     expect(none.message).toContain('--config');
-    const missing = await failure({ config: 'nope.config.ts' }, dir);
+    const missing = await failure({ config: 'nope.config.ts' }, dir, 'D1-501');
     expect(missing.message).toContain('nope.config.ts');
     expect(missing.file).toBe(path.join(dir, 'nope.config.ts'));
   });
@@ -141,11 +144,11 @@ describe('migration prefix', () => {
 
   it('rejects an unknown --prefix and an unknown migrations.prefix', async () => {
     const dir = project({ 'drizzle.config.ts': `export default { dialect: 'sqlite', schema: 's.ts' };` });
-    expect((await failure({ prefix: 'date' }, dir)).message).toContain('--prefix');
+    expect((await failure({ prefix: 'date' }, dir, 'D1-703')).message).toContain('--prefix');
     const bad = project({
       'drizzle.config.ts': `export default { dialect: 'sqlite', schema: 's.ts', migrations: { prefix: 'date' } };`,
     });
-    const err = await failure({}, bad);
+    const err = await failure({}, bad, 'D1-503');
     expect(err.message).toContain('drizzle.config.ts');
     expect(err.message).toContain('migrations.prefix');
   });
@@ -173,15 +176,15 @@ describe('pure CLI mode', () => {
 
   it('needs --dialect and --schema', async () => {
     const dir = project({});
-    expect((await failure({ out: 'x' }, dir)).message).toContain('--dialect sqlite');
-    expect((await failure({ dialect: 'sqlite' }, dir)).message).toContain('--schema');
-    expect((await failure({ dialect: 'turso', schema: 's.ts' }, dir)).message).toContain("'sqlite'");
-    expect((await failure({ dialect: 'sqlite', schema: 's.ts', casing: 'kebab' }, dir)).message).toContain('--casing');
+    expect((await failure({ out: 'x' }, dir, 'D1-504')).message).toContain('--dialect sqlite');
+    expect((await failure({ dialect: 'sqlite' }, dir, 'D1-705')).message).toContain('--schema');
+    expect((await failure({ dialect: 'turso', schema: 's.ts' }, dir, 'D1-504')).message).toContain("'sqlite'");
+    expect((await failure({ dialect: 'sqlite', schema: 's.ts', casing: 'kebab' }, dir, 'D1-703')).message).toContain('--casing');
   });
 
   it("refuses --config together with --out", async () => {
     const dir = project({ 'drizzle.config.ts': `export default { dialect: 'sqlite', schema: 's.ts' };` });
-    const err = await failure({ config: 'drizzle.config.ts', out: 'elsewhere' }, dir);
+    const err = await failure({ config: 'drizzle.config.ts', out: 'elsewhere' }, dir, 'D1-704');
     expect(err.message).toContain("can't use both --config and other CLI options (--out)");
     expect(err.message).toContain('drizzle.config.ts');
     expect(err.file).toBe(path.join(dir, 'drizzle.config.ts'));
@@ -194,7 +197,7 @@ describe('bad configs', () => {
       'drizzle.config.ts': `if (!process.env.D1_NOT_SET) throw new Error('D1_NOT_SET is missing\\nsecond line');
 export default {};`,
     });
-    const err = await failure({}, dir);
+    const err = await failure({}, dir, 'D1-502');
     expect(err.message).toContain('drizzle.config.ts');
     expect(err.message).toContain('D1_NOT_SET is missing');
     expect(err.message).not.toContain('second line');
@@ -203,52 +206,52 @@ export default {};`,
 
   it('a config with a syntax error', async () => {
     const dir = project({ 'drizzle.config.ts': `export default { dialect: 'sqlite', schema: };` });
-    const err = await failure({}, dir);
+    const err = await failure({}, dir, 'D1-502');
     expect(err.message).toContain('drizzle.config.ts');
     expect(err.message).toMatch(/drizzle\.config\.ts:1:\d+: ERROR/);
   });
 
   it('a .json config that is not valid JSON', async () => {
     const dir = project({ 'drizzle.config.json': `{ "dialect": "sqlite", }` });
-    expect((await failure({}, dir)).message).toContain('drizzle.config.json');
+    expect((await failure({}, dir, 'D1-502')).message).toContain('drizzle.config.json');
   });
 
   it('missing dialect', async () => {
     const dir = project({ 'drizzle.config.ts': `export default { schema: './s.ts' };` });
-    const err = await failure({}, dir);
+    const err = await failure({}, dir, 'D1-504');
     expect(err.message).toContain('drizzle.config.ts does not set a dialect');
     expect(err.message).toContain("dialect: 'sqlite'");
   });
 
   it('dialect postgresql', async () => {
     const dir = project({ 'drizzle.config.ts': `export default { dialect: 'postgresql', schema: './s.ts' };` });
-    const err = await failure({}, dir);
+    const err = await failure({}, dir, 'D1-504');
     expect(err.message).toContain("drizzle.config.ts uses dialect 'postgresql'");
     expect(err.message).toContain('drizzle-kit generate');
   });
 
   it('dialect turso', async () => {
     const dir = project({ 'drizzle.config.ts': `export default { dialect: 'turso', schema: './s.ts' };` });
-    const err = await failure({}, dir);
+    const err = await failure({}, dir, 'D1-504');
     expect(err.message).toContain("drizzle.config.ts uses dialect 'turso'");
     expect(err.message).toContain("use dialect 'sqlite'");
   });
 
   it('an unknown dialect and invalid fields', async () => {
     const unknown = project({ 'drizzle.config.ts': `export default { dialect: 'd1', schema: './s.ts' };` });
-    expect((await failure({}, unknown)).message).toContain('not a drizzle-kit dialect');
+    expect((await failure({}, unknown, 'D1-504')).message).toContain('not a drizzle-kit dialect');
     const invalid = project({
       'drizzle.config.ts': `export default { dialect: 'sqlite', schema: './s.ts', out: 3, breakpoints: 'no', casing: 'kebab' };`,
     });
-    const err = await failure({}, invalid);
+    const err = await failure({}, invalid, 'D1-503');
     expect(err.message).toContain('drizzle.config.ts is invalid');
     expect(err.message).toMatch(/`out`.*`breakpoints`.*`casing`/);
   });
 
   it('missing schema and a non-object export', async () => {
     const noSchema = project({ 'drizzle.config.ts': `export default { dialect: 'sqlite' };` });
-    expect((await failure({}, noSchema)).message).toContain('drizzle.config.ts does not set schema');
+    expect((await failure({}, noSchema, 'D1-503')).message).toContain('drizzle.config.ts does not set schema');
     const notObject = project({ 'drizzle.config.js': `module.exports = 'sqlite';` });
-    expect((await failure({}, notObject)).message).toContain('drizzle.config.js does not export a config object');
+    expect((await failure({}, notObject, 'D1-503')).message).toContain('drizzle.config.js does not export a config object');
   });
 });

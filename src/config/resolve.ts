@@ -81,7 +81,7 @@ function checkEnum<T extends string>(
 ): T | undefined {
   if (value === undefined) return undefined;
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UserInputError('D1-500', 
+  throw new UserInputError('D1-703',
     `Invalid value '${value}' for ${flag}: expected one of ${quoteList(allowed)}. Fix the flag in your db:generate script (or command line) and run drizzle-d1 generate again.`,
   );
 }
@@ -119,9 +119,9 @@ function resolveFromFlags(flags: GenerateFlags, projectRoot: string, cliPrefix: 
   const where = 'The command line (no config file is read when --dialect, --schema, --out, --casing, --driver or --breakpoints is given)';
   const dialect = checkEnum(flags.dialect, DIALECTS, '--dialect');
   const problem = dialectProblem(dialect, where, 'pass --dialect sqlite');
-  if (problem) throw new UserInputError('D1-500', problem);
+  if (problem) throw new UserInputError('D1-504', problem);
   if (!flags.schema) {
-    throw new UserInputError('D1-500', 
+    throw new UserInputError('D1-705',
       `${where} has no --schema. Pass --schema <file, folder or glob> together with --dialect sqlite, or drop the other flags and put them in drizzle.config.ts.`,
     );
   }
@@ -141,7 +141,7 @@ function findDefaultConfig(projectRoot: string): string {
     const candidate = path.join(projectRoot, name);
     if (existsSync(candidate)) return candidate;
   }
-  throw new UserInputError('D1-500', 
+  throw new UserInputError('D1-501',
     `No drizzle config found in ${projectRoot}: looked for ${DEFAULT_CONFIG_FILES.join(', ')}. Run drizzle-d1 generate from the folder that holds your drizzle config, pass --config <path>, or give --dialect sqlite --schema <path> on the command line.`,
     path.join(projectRoot, 'drizzle.config.json'),
   );
@@ -155,7 +155,7 @@ async function resolveFromConfigFile(
   const configPath = flags.config ? path.resolve(projectRoot, flags.config) : findDefaultConfig(projectRoot);
   const shown = displayPath(configPath, projectRoot);
   if (!existsSync(configPath)) {
-    throw new UserInputError('D1-500', 
+    throw new UserInputError('D1-501',
       `The drizzle config ${shown} (from --config) does not exist. Check the path, which is relative to ${projectRoot}.`,
       configPath,
     );
@@ -164,7 +164,7 @@ async function resolveFromConfigFile(
   const mod = (await loadConfigModule(configPath, projectRoot)) as Record<string, unknown> | null | undefined;
   const content: unknown = (mod as { default?: unknown } | null | undefined)?.default ?? mod;
   if (typeof content !== 'object' || content === null || Array.isArray(content)) {
-    throw new UserInputError('D1-500', 
+    throw new UserInputError('D1-503',
       `The drizzle config ${shown} does not export a config object (got ${content === null ? 'null' : Array.isArray(content) ? 'an array' : typeof content}). Export it as the default export, e.g. export default defineConfig({ dialect: 'sqlite', schema: './src/db/schema.ts' }).`,
       configPath,
     );
@@ -172,18 +172,18 @@ async function resolveFromConfigFile(
 
   const raw = content as Record<string, unknown>;
   const problem = dialectProblem(raw.dialect, `The drizzle config ${shown}`, `set dialect: 'sqlite' in ${shown}`);
-  if (problem) throw new UserInputError('D1-500', problem, configPath);
+  if (problem) throw new UserInputError('D1-504', problem, configPath);
 
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new UserInputError('D1-500', 
+    throw new UserInputError('D1-503',
       `The drizzle config ${shown} is invalid: ${describeIssues(parsed.error.issues, '(config)')}. Fix these fields in ${shown} (see https://orm.drizzle.team/docs/drizzle-config-file) and run drizzle-d1 generate again.`,
       configPath,
     );
   }
   const config = parsed.data;
   if (!config.schema) {
-    throw new UserInputError('D1-500', 
+    throw new UserInputError('D1-503',
       `The drizzle config ${shown} does not set schema. Add schema: './src/db/schema.ts' (a file, a folder, a glob or an array of them) to ${shown}.`,
       configPath,
     );
@@ -220,7 +220,7 @@ export async function resolveConfig(flags: GenerateFlags, cwd: string): Promise<
   if (cliOnly.length > 0 && flags.config) {
     const configPath = path.resolve(projectRoot, flags.config);
     const shown = displayPath(configPath, projectRoot);
-    throw new UserInputError('D1-500', 
+    throw new UserInputError('D1-704',
       `You can't use both --config and other CLI options (${cliOnly.map((k) => `--${k}`).join(', ')}) for generate: with a config file only --name, --custom and --prefix may be passed. Move those settings into ${shown}, or drop --config ${flags.config} to use command-line settings only.`,
       configPath,
     );

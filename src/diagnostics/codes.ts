@@ -40,7 +40,14 @@ export const CODES = {
   // D1-4xx: lint findings.
 
   // D1-5xx: config and schema input.
-  'D1-500': { title: 'Bad config or schema input', severity: 'error' },
+  'D1-501': { title: 'No drizzle config file', severity: 'error' },
+  'D1-502': { title: 'The drizzle config fails to load', severity: 'error' },
+  'D1-503': { title: 'The drizzle config is invalid', severity: 'error' },
+  'D1-504': { title: 'The dialect is not SQLite', severity: 'error' },
+  'D1-505': { title: 'migrations.prefix "none" is not supported', severity: 'error' },
+  'D1-510': { title: 'No schema files found', severity: 'error' },
+  'D1-511': { title: 'A schema file fails to load', severity: 'error' },
+  'D1-512': { title: "The project's drizzle-orm cannot be loaded", severity: 'error' },
   'D1-540': { title: 'The schema cannot be migrated', severity: 'error' },
   'D1-541': { title: 'Two different tables with one name', severity: 'error' },
   'D1-542': { title: 'Two columns of a table with one name', severity: 'error' },
@@ -63,12 +70,38 @@ export const CODES = {
   'D1-559': { title: 'A name starting with _cf_', severity: 'error' },
 
   // D1-6xx: the migrations folder and the file system.
-  'D1-600': { title: 'Bad migrations folder', severity: 'error' },
+  'D1-601': { title: 'The journal is not a drizzle-kit journal', severity: 'error' },
+  'D1-602': { title: 'The journal is missing', severity: 'error' },
+  'D1-603': { title: 'A snapshot is not a drizzle-kit snapshot', severity: 'error' },
+  'D1-604': { title: 'Snapshot version not supported', severity: 'error' },
+  'D1-605': { title: 'The migrations folder belongs to another dialect', severity: 'error' },
+  'D1-606': { title: 'Migrations folder layout not supported', severity: 'error' },
+  'D1-610': { title: 'The latest migration has no SQL file', severity: 'error' },
+  'D1-611': { title: 'The latest migration has no snapshot', severity: 'error' },
+  'D1-612': { title: 'Migrations from two branches', severity: 'error' },
+  'D1-613': { title: 'The snapshot chain is broken', severity: 'error' },
+  'D1-614': { title: 'A half-written migration', severity: 'error' },
+  'D1-615': { title: 'Another run is writing the migrations folder', severity: 'error' },
+  'D1-620': { title: 'The migration file already exists', severity: 'error' },
+  'D1-621': { title: 'The migrations folder is not a folder', severity: 'error' },
+  'D1-622': { title: 'The migrations folder cannot be written', severity: 'error' },
+  'D1-623': { title: 'A path is too long', severity: 'error' },
+  'D1-624': { title: 'The migrations folder cannot be read', severity: 'error' },
 
   // D1-7xx: command-line flags and rename hints.
-  'D1-700': { title: 'Bad flag or hint', severity: 'error' },
-  'D1-702': { title: 'Renames need an answer', severity: 'error' },
   'D1-701': { title: '--backfill or --assume-not-null names no column of the schema', severity: 'error' },
+  'D1-702': { title: 'Renames need an answer', severity: 'error' },
+  'D1-703': { title: 'A flag has a value it does not take', severity: 'error' },
+  'D1-704': { title: '--config with command-line settings', severity: 'error' },
+  'D1-705': { title: 'Command-line settings without --schema', severity: 'error' },
+  'D1-706': { title: '--name cannot be a file name', severity: 'error' },
+  'D1-707': { title: '--backfill is not table.column=<SQL>', severity: 'error' },
+  'D1-708': { title: '--rename is not old=new', severity: 'error' },
+  'D1-709': { title: 'Hints are not drizzle-kit hints JSON', severity: 'error' },
+  'D1-710': { title: 'A hint names something the schemas do not have', severity: 'error' },
+  'D1-711': { title: '--hints-file cannot be read', severity: 'error' },
+  'D1-712': { title: 'The rename prompt was cancelled', severity: 'error' },
+  'D1-713': { title: 'Unknown command or flag', severity: 'error' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -23,11 +23,11 @@ export function parseHints(text: string, source: string): Hint[] {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new UserInputError('D1-700', `${source} is not valid JSON (${(e as Error).message}). Pass a JSON array of hints such as [{"type":"rename","kind":"column","from":["users","name"],"to":["users","full_name"]}].`, source);
+    throw new UserInputError('D1-709', `${source} is not valid JSON (${(e as Error).message}). Pass a JSON array of hints such as [{"type":"rename","kind":"column","from":["users","name"],"to":["users","full_name"]}].`, source);
   }
   const parsed = hintsSchema.safeParse(Array.isArray(raw) ? raw : [raw]);
   if (!parsed.success) {
-    throw new UserInputError('D1-700', 
+    throw new UserInputError('D1-709',
       `${source} holds a hint drizzle-d1 cannot read (${describeIssues(parsed.error.issues)}). ` +
         `Each hint is {"type":"rename","kind":"table"|"column","from":[…],"to":[…]} or {"type":"create","kind":…,"to":[…]}.`,
       source,
@@ -42,7 +42,7 @@ export function parseRenameFlag(flag: string): Hint {
   const from = m?.[1]!.split('.');
   const to = m?.[2]!.split('.');
   if (!from || !to || from.length !== to.length || from.length > 2 || [...from, ...to].some((p) => !p)) {
-    throw new UserInputError('D1-700', 
+    throw new UserInputError('D1-708',
       `--rename "${flag}" is not of the form table=new_table or table.column=table.new_column.`,
     );
   }
@@ -56,7 +56,7 @@ const strip = (p: string[], kind: 'table' | 'column') => (p.length > (kind === '
 export function hintsToRenames(hints: Hint[], prev: SchemaState, cur: SchemaState): Renames {
   const renames: Renames = { tables: {}, columns: {}, createdTables: [], createdColumns: {} };
   const bad = (h: Hint, why: string) =>
-    new UserInputError('D1-700', `The hint ${JSON.stringify(h)} ${why}. Fix or remove it; drizzle-d1 does not ignore hints.`);
+    new UserInputError('D1-710', `The hint ${JSON.stringify(h)} ${why}. Fix or remove it; drizzle-d1 does not ignore hints.`);
   const tablesTo = (h: Hint) => {
     const [t] = strip(h.to, 'table');
     return t!;

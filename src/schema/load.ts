@@ -182,18 +182,18 @@ export async function loadConfigModule(file: string, projectRoot: string = proce
   const abs = path.resolve(projectRoot, file);
   const shown = displayPath(abs, projectRoot);
   if (!existsSync(abs)) {
-    throw new UserInputError('D1-500', 
+    throw new UserInputError('D1-501',
       `The drizzle config ${shown} does not exist. Create it, or pass the right path with --config.`,
       abs,
     );
   }
   const fail = (err: unknown): UserInputError =>
     isTopLevelAwaitError(err)
-      ? new UserInputError('D1-500', 
+      ? new UserInputError('D1-502',
           `Could not load the drizzle config ${shown}: it (or a module it imports) uses top-level await, which drizzle-kit's require()-based config loader does not support. Remove the top-level await from that file, then run drizzle-d1 generate again.`,
           abs,
         )
-      : new UserInputError('D1-500', 
+      : new UserInputError('D1-502',
           `Could not load the drizzle config ${shown}: ${firstErrorLine(err)}. Fix the error in that file (or in a module it imports), then run drizzle-d1 generate again.`,
           abs,
         );
@@ -277,7 +277,7 @@ export function schemaFiles(patterns: string[], projectRoot: string, source?: st
   if (result.size === 0) {
     const list = patterns.map((p) => `'${p}'`).join(', ');
     const where = source ? ` (schema in ${displayPath(source, projectRoot)})` : '';
-    throw new UserInputError('D1-500', 
+    throw new UserInputError('D1-510',
       `No schema files found for [${list}]${where}, looking from ${projectRoot}. Point schema at your TypeScript/JavaScript schema files, a folder containing them, or a glob such as './src/db/*.ts'; a file path must include its extension (.ts, .js, …).`,
       source,
     );
@@ -305,7 +305,7 @@ function drizzleRequire(projectRoot: string, files: string[]): NodeJS.Require {
       // try the next anchor
     }
   }
-  throw new UserInputError('D1-500', 
+  throw new UserInputError('D1-512',
     `drizzle-orm is not installed for the project in ${projectRoot} (drizzle-d1 reads your tables with your project's own drizzle-orm). Install it there, e.g. npm install drizzle-orm, then run drizzle-d1 generate again.`,
     path.join(projectRoot, 'package.json'),
   );
@@ -345,7 +345,7 @@ export async function loadSchemaModules(
       const reason = isTopLevelAwaitError(err)
         ? 'it (or a module it imports) uses top-level await, which cannot be loaded with require() as drizzle-kit does'
         : firstErrorLine(err);
-      throw new UserInputError('D1-500', 
+      throw new UserInputError('D1-511',
         `Could not load the schema file ${shown}: ${reason}. Fix the error in that file (or in a module it imports), then run drizzle-d1 generate again.`,
         file,
       );
@@ -359,7 +359,7 @@ export async function loadSchemaModules(
       sqliteCore: req('drizzle-orm/sqlite-core') as DrizzleModules['sqliteCore'],
     };
   } catch (err) {
-    throw new UserInputError('D1-500', 
+    throw new UserInputError('D1-512',
       `Could not load drizzle-orm for the project in ${projectRoot}: ${firstErrorLine(err)}. Reinstall it (npm install drizzle-orm), then run drizzle-d1 generate again.`,
       path.join(projectRoot, 'package.json'),
     );

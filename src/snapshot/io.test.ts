@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { UserInputError } from '../diagnostics/errors.js';
 import { formatJournal, formatSnapshot, readMigrationsFolder } from './io.js';
 
 const real = join(import.meta.dirname, '../../test/real/corpus');
@@ -61,17 +62,74 @@ describe('reading a drizzle-kit migrations folder', () => {
     expect(readMigrationsFolder('/nonexistent/drizzle').latest).toBeNull();
   });
 
+  const a = snapshot('a', '00000000-0000-0000-0000-000000000000');
+  const b = snapshot('b', 'a');
+  const twoMigrations = { 'meta/_journal.json': journal(['0000_a', '0001_b']), '0000_a.sql': '', '0001_b.sql': '', 'meta/0000_snapshot.json': a, 'meta/0001_snapshot.json': b };
+  const entries = (...tags: [number, string][]) => JSON.stringify({ version: '7', dialect: 'sqlite', entries: tags.map(([idx, tag]) => ({ idx, version: '6', when: 1 + idx, tag, breakpoints: true })) });
+
   it.each([
-    ['a corrupt journal', { 'meta/_journal.json': '{ nope' }, /_journal\.json is not valid JSON/],
-    ['a journal of the wrong shape', { 'meta/_journal.json': '{"version":"7","dialect":"sqlite","entries":[{"idx":"x"}]}' }, /_journal\.json is not a valid drizzle-kit journal/],
-    ['a missing snapshot', { 'meta/_journal.json': journal(['0000_a']), '0000_a.sql': 'SELECT 1;' }, /0000_snapshot\.json is missing/],
-    ['a missing SQL file', { 'meta/_journal.json': journal(['0000_a']), 'meta/0000_snapshot.json': snapshot('a', '0') }, /0000_a\.sql is missing/],
-    ['a version 5 snapshot', { 'meta/_journal.json': journal(['0000_a']), '0000_a.sql': '', 'meta/0000_snapshot.json': snapshot('a', '0', '5') }, /drizzle-kit up/],
-    ['an unknown snapshot version', { 'meta/_journal.json': journal(['0000_a']), '0000_a.sql': '', 'meta/0000_snapshot.json': snapshot('a', '0', '7') }, /does not understand/],
-    ['snapshots without a journal', { 'meta/0000_snapshot.json': snapshot('a', '0') }, /_journal\.json is missing/],
-    ['a prevId collision', { 'meta/_journal.json': journal(['0000_a', '0001_b']), '0000_a.sql': '', '0001_b.sql': '', 'meta/0000_snapshot.json': snapshot('a', 'z'), 'meta/0001_snapshot.json': snapshot('b', 'z') }, /same prevId/],
-    ['a postgres journal', { 'meta/_journal.json': JSON.stringify({ version: '7', dialect: 'postgresql', entries: [] }) }, /only handles SQLite/],
-  ])('refuses %s with a message naming the file', (_, files, message) => {
-    expect(() => readMigrationsFolder(folder(files))).toThrow(message);
+    ['a corrupt journal', { 'meta/_journal.json': '{ nope' }, /_journal\.json is not valid JSON/, 'D1-601'],
+    ['a journal with merge conflict markers', { 'meta/_journal.json': '{\n<<<<<<< HEAD\n"x": 1\n=======\n"x": 2\n>>>>>>> other\n}' }, /conflict markers[\s\S]*D1-612/, 'D1-601'],
+    ['a journal of the wrong shape', { 'meta/_journal.json': '{"version":"7","dialect":"sqlite","entries":[{"idx":"x"}]}' }, /_journal\.json is not a valid drizzle-kit journal/, 'D1-601'],
+    ['a missing snapshot', { 'meta/_journal.json': journal(['0000_a']), '0000_a.sql': 'SELECT 1;' }, /0000_snapshot\.json is missing/, 'D1-611'],
+    ['a missing SQL file', { 'meta/_journal.json': journal(['0000_a']), 'meta/0000_snapshot.json': snapshot('a', '0') }, /0000_a\.sql is missing/, 'D1-610'],
+    ['a version 5 snapshot', { 'meta/_journal.json': journal(['0000_a']), '0000_a.sql': '', 'meta/0000_snapshot.json': snapshot('a', '0', '5') }, /drizzle-kit up/, 'D1-604'],
+    ['an unknown snapshot version', { 'meta/_journal.json': journal(['0000_a']), '0000_a.sql': '', 'meta/0000_snapshot.json': snapshot('a', '0', '7') }, /does not understand/, 'D1-604'],
+    ['a snapshot that is not JSON', { 'meta/_journal.json': journal(['0000_a']), '0000_a.sql': '', 'meta/0000_snapshot.json': '{' }, /0000_snapshot\.json is not valid JSON/, 'D1-603'],
+    ['snapshots without a journal', { 'meta/0000_snapshot.json': snapshot('a', '0') }, /_journal\.json is missing/, 'D1-602'],
+    ['a prevId collision', { ...twoMigrations, 'meta/0000_snapshot.json': snapshot('a', 'z'), 'meta/0001_snapshot.json': snapshot('b', 'z') }, /same prevId/, 'D1-612'],
+    ['two journal entries with one idx', { ...twoMigrations, 'meta/_journal.json': entries([0, '0000_a'], [1, '0001_b'], [1, '0001_c']), '0001_c.sql': '' }, /same idx \(1\): "0001_b" and "0001_c"/, 'D1-612'],
+    ['two journal entries with one number', { ...twoMigrations, 'meta/_journal.json': entries([0, '0000_a'], [1, '0001_b'], [2, '0001_c']), '0001_c.sql': '' }, /same number \(0001\)/, 'D1-612'],
+    ['a snapshot among the entries that the journal does not list', { ...twoMigrations, 'meta/_journal.json': entries([0, '0000_a'], [2, '0002_c']), '0002_c.sql': '', 'meta/0002_snapshot.json': snapshot('c', 'b') }, /0001_snapshot\.json is not the snapshot of any migration/, 'D1-612'],
+    ['a latest snapshot generated from another state', { ...twoMigrations, 'meta/0001_snapshot.json': snapshot('b', 'elsewhere') }, /prevId elsewhere, but the snapshot before it[\s\S]*has id a/, 'D1-613'],
+    ['a half-written migration (snapshot and SQL after the last entry)', { ...twoMigrations, '0002_c.sql': 'SELECT 1;', 'meta/0002_snapshot.json': snapshot('c', 'b') }, /0002_c\.sql, .*meta\/0002_snapshot\.json are not in .*_journal\.json: a run that was writing a migration was interrupted/, 'D1-614'],
+    ['a half-written first migration (the journal never written)', { 'meta/0000_snapshot.json': a, '0000_a.sql': '', 'meta/._journal.json.0123456789ab.tmp': '{}' }, /0000_a\.sql, .*0000_snapshot\.json, .*\._journal\.json\.0123456789ab\.tmp are not in/, 'D1-614'],
+    ['a postgres journal', { 'meta/_journal.json': JSON.stringify({ version: '7', dialect: 'postgresql', entries: [] }) }, /only handles SQLite/, 'D1-605'],
+    ['a drizzle-kit ≤0.19 folder', { '20230101000000/migration.sql': '' }, /old drizzle-kit \(≤0\.19\)/, 'D1-606'],
+    ['a drizzle-kit 1.0 folder', { '20250101000000_init/migration.sql': '', '20250101000000_init/snapshot.json': '{}' }, /folder-per-migration layout/, 'D1-606'],
+  ])('refuses %s with a message naming the file and its code', (_, files, message, code) => {
+    const error = (() => {
+      try {
+        readMigrationsFolder(folder(files));
+      } catch (e) {
+        return e as UserInputError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(error).toBeInstanceOf(UserInputError);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toMatch(/\n/);
+    expect(error.code).toBe(code);
+  });
+
+  it('a journal entry without a snapshot says how to make one rather than "restore" it', () => {
+    const files = { ...twoMigrations, 'meta/_journal.json': journal(['0000_a', '0001_b', '0002_by_hand']), '0002_by_hand.sql': 'UPDATE t SET x = 1;' };
+    expect(() => readMigrationsFolder(folder(files))).toThrow(/written and added to the journal by hand[\s\S]*copy .*0001_snapshot\.json to .*0002_snapshot\.json[\s\S]*--custom[\s\S]*git checkout/);
+  });
+
+  it('a snapshot missing in the middle of the history is a gap (a warning), not a broken chain', () => {
+    const f = readMigrationsFolder(
+      folder({ 'meta/_journal.json': journal(['0000_a', '0001_b', '0002_c']), '0000_a.sql': '', '0001_b.sql': '', '0002_c.sql': '', 'meta/0000_snapshot.json': a, 'meta/0002_snapshot.json': snapshot('c', 'b') }),
+    );
+    expect(f.latest?.id).toBe('c');
+    expect(f.warnings.join('\n')).toMatch(/0001_snapshot\.json is missing/);
+  });
+
+  it('an older broken link is a warning', () => {
+    const f = readMigrationsFolder(folder({ ...twoMigrations, 'meta/_journal.json': journal(['0000_a', '0001_b', '0002_c']), '0002_c.sql': '', 'meta/0001_snapshot.json': snapshot('b', 'elsewhere'), 'meta/0002_snapshot.json': snapshot('c', 'b') }));
+    expect(f.warnings.join('\n')).toMatch(/0001_snapshot\.json has prevId elsewhere/);
+  });
+
+  it('an out path or meta that is a file is refused as not a folder', () => {
+    const d = folder({ 'drizzle': 'not a folder' });
+    expect(() => readMigrationsFolder(join(d, 'drizzle'))).toThrow(expect.objectContaining({ code: 'D1-621' }));
+    expect(() => readMigrationsFolder(folder({ meta: 'not a folder either' }))).toThrow(expect.objectContaining({ code: 'D1-621' }));
+  });
+
+  it('lists .sql files the journal does not list (migrations written for wrangler only) and leftover temporary files', () => {
+    const f = readMigrationsFolder(folder({ ...twoMigrations, '0002_wrangler_only.sql': 'SELECT 1;', '.0002_x.sql.0123456789ab.tmp': '' }));
+    expect(f.unlistedSql).toEqual(['0002_wrangler_only.sql']);
+    expect(f.leftovers).toEqual(['.0002_x.sql.0123456789ab.tmp']);
+    expect(f.latest?.id).toBe('b');
   });
 });

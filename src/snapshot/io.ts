@@ -3,9 +3,11 @@
  * `<out>/meta/<prefix>_snapshot.json` and `<out>/<tag>.sql`. Reading validates everything and turns
  * each problem into a UserInputError naming the file; formatting is byte-compatible with drizzle-kit.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Code } from '../diagnostics/codes.js';
 import { describeIssues, displayPath, UserInputError } from '../diagnostics/errors.js';
+import { errnoOf, fileSystemError } from '../diagnostics/fs.js';
 import { sameJson } from './equal.js';
 import {
   ZERO_ID,
@@ -27,26 +29,33 @@ export interface MigrationsFolder {
   latest: Snapshot | null;
   /** Problems further back in the history that do not stop generation. */
   warnings: string[];
+  /** `.sql` files the journal does not list (migrations written for wrangler only, or strays): warnings. */
+  unlistedSql: string[];
+  /** Temporary files an interrupted write left behind, relative to `dir`. */
+  leftovers: string[];
 }
 
 export const journalPath = (out: string) => join(out, 'meta', '_journal.json');
 
 const show = (path: string) => displayPath(path);
 
-function parseJsonFile(path: string, what: string): unknown {
-  const text = readFileSync(path, 'utf8');
+function parseJsonFile(path: string, what: string, code: Code): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw fileSystemError(e, path, `read ${path}`, true);
+  }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new UserInputError('D1-600', 
-      `${show(path)} is not valid JSON (${(e as Error).message}). It is drizzle-kit's ${what}; ` +
-        `restore it from version control, or delete the migrations folder's last migration and ` +
-        `its snapshot and generate again.`,
-      path,
-    );
+    // A merge left its conflict markers: the fix is the merge's, not a restore.
+    const fix = /^<{7}( |$)/m.test(text)
+      ? `It holds git conflict markers: two branches changed it. Keep one branch's migration (see D1-612: delete the other's SQL file, snapshot and journal entry), make the file valid JSON again, and generate again.`
+      : `Restore it from version control, or delete the migrations folder's last migration and its snapshot and generate again.`;
+    throw new UserInputError(code, `${show(path)} is not valid JSON (${(e as Error).message}). It is drizzle-kit's ${what}. ${fix}`, path);
   }
 }
-
 
 /**
  * Reads one snapshot file (drizzle-kit SQLite snapshot version 6). Only the latest snapshot is the
@@ -55,25 +64,25 @@ function parseJsonFile(path: string, what: string): unknown {
  * serialized from the schema, whose identical tables and views need no check.
  */
 export function readSnapshotFile(path: string, full = true, known?: SchemaState): Snapshot {
-  const raw = parseJsonFile(path, 'snapshot of the schema after that migration');
+  const raw = parseJsonFile(path, 'snapshot of the schema after that migration', 'D1-603');
   const version = (raw as { version?: unknown })?.version;
   const dialect = (raw as { dialect?: unknown })?.dialect;
   if (dialect !== undefined && dialect !== 'sqlite') {
-    throw new UserInputError('D1-600', 
+    throw new UserInputError('D1-605',
       `${show(path)} is a "${String(dialect)}" snapshot, but drizzle-d1 only handles SQLite (Cloudflare D1). ` +
         `Point "out" in drizzle.config.ts at the migrations folder of your D1 database.`,
       path,
     );
   }
   if (version === '5') {
-    throw new UserInputError('D1-600', 
+    throw new UserInputError('D1-604',
       `${show(path)} is a version 5 snapshot written by drizzle-kit 0.20 or older. ` +
         `Run "npx drizzle-kit up" once to upgrade the folder to version 6, then run drizzle-d1 again.`,
       path,
     );
   }
   if (version !== '6') {
-    throw new UserInputError('D1-600', 
+    throw new UserInputError('D1-604',
       `${show(path)} has snapshot version ${JSON.stringify(version)}, which drizzle-d1 does not understand ` +
         `(it reads drizzle-kit 0.21–0.31 SQLite snapshots, version "6"). ` +
         `If this folder was written by drizzle-kit 1.0, keep using drizzle-kit 1.0 for it; otherwise restore the file from version control.`,
@@ -86,7 +95,7 @@ export function readSnapshotFile(path: string, full = true, known?: SchemaState)
   }
   const parsed = snapshotSchema.safeParse(known ? withoutKnownEntries(raw, known) : raw);
   if (!parsed.success) {
-    throw new UserInputError('D1-600', 
+    throw new UserInputError('D1-603',
       `${show(path)} is not a valid drizzle-kit SQLite snapshot (${describeIssues(parsed.error.issues)}). ` +
         `Restore it from version control; drizzle-d1 will not guess the previous schema.`,
       path,
@@ -134,120 +143,276 @@ export const tagPrefix = (tag: string) => {
   return i < 0 ? tag : tag.slice(0, i);
 };
 
-export function readMigrationsFolder(out: string, known?: SchemaState): MigrationsFolder {
-  const metaDir = join(out, 'meta');
-  const jPath = journalPath(out);
-  const empty: Journal = { version: '7', dialect: 'sqlite', entries: [] };
+/** The `.sql` files and `meta/` names of a migrations folder, listed once. */
+interface Listing {
+  /** Top-level `.sql` files. */
+  sqlFiles: string[];
+  /** Top-level sub-folders: another layout shows there. */
+  folders: string[];
+  /** `meta/*.json` snapshot files, in drizzle-kit's order (sorted names). */
+  snapshotFiles: string[];
+  /** Temporary files an interrupted write left (`.<name>.<hex>.tmp`), relative to `out`. */
+  leftovers: string[];
+}
 
-  if (existsSync(out)) {
-    // Only sub-folders can be another layout; one listing serves both checks (this runs every time).
-    const folders = readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-    const legacy = folders.filter((n) => /^\d{14}$/.test(n));
-    if (legacy.length) {
-      throw new UserInputError('D1-600', 
-        `${show(join(out, legacy[0]!))} is an old drizzle-kit (≤0.19) migration folder. ` +
-          `Run "npx drizzle-kit up" once to upgrade the layout, then run drizzle-d1 again.`,
-        join(out, legacy[0]!),
-      );
-    }
-    const v1 = existsSync(jPath)
-      ? undefined
-      : folders.find((n) => existsSync(join(out, n, 'migration.sql')) && existsSync(join(out, n, 'snapshot.json')));
-    if (v1) {
-      throw new UserInputError('D1-600', 
-        `${show(join(out, v1))} uses drizzle-kit 1.0's folder-per-migration layout, which drizzle-d1 does not write yet. ` +
-          `drizzle-d1 continues drizzle-kit 0.x folders (meta/_journal.json and snapshots); keep using drizzle-kit 1.0 for this folder.`,
-        join(out, v1),
-      );
-    }
+/** writeFilesAtomically's temporary names. */
+const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+function listDir(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    if (errnoOf(e) === 'ENOENT') return [];
+    throw fileSystemError(e, dir, 'read the migrations folder', true);
   }
+}
 
-  const snapshotFiles = existsSync(metaDir)
-    ? readdirSync(metaDir)
-        .filter((n) => !n.startsWith('_') && n.endsWith('.json'))
-        .sort()
-    : [];
+/** A file or a symbolic link (to one, as checked-in folders sometimes hold): what existsSync would accept. */
+const isFileLike = (e: Dirent) => e.isFile() || e.isSymbolicLink();
 
-  let journal = empty;
-  if (existsSync(jPath)) {
-    const parsed = journalSchema.safeParse(parseJsonFile(jPath, 'migration journal'));
-    if (!parsed.success) {
-      throw new UserInputError('D1-600', 
-        `${show(jPath)} is not a valid drizzle-kit journal (${describeIssues(parsed.error.issues)}). ` +
-          `Restore it from version control; it lists the migrations that drizzle-orm's migrator applies.`,
-        jPath,
-      );
-    }
-    journal = parsed.data;
-    if (journal.dialect !== 'sqlite') {
-      throw new UserInputError('D1-600', 
-        `${show(jPath)} belongs to a "${journal.dialect}" project, but drizzle-d1 only handles SQLite (Cloudflare D1). ` +
-          `Point "out" in drizzle.config.ts at your D1 migrations folder.`,
-        jPath,
-      );
-    }
-  } else if (snapshotFiles.length) {
-    throw new UserInputError('D1-600', 
-      `${show(jPath)} is missing although ${show(metaDir)} holds snapshots. ` +
+function listFolder(out: string): Listing {
+  const top = listDir(out);
+  // listDir reports a `meta` that is a file (ENOTDIR) as D1-621; a missing one is an empty list.
+  const meta = top.some((e) => e.name === 'meta') ? listDir(join(out, 'meta')) : [];
+  return {
+    sqlFiles: top.filter((e) => isFileLike(e) && e.name.endsWith('.sql')).map((e) => e.name),
+    folders: top.filter((e) => e.isDirectory()).map((e) => e.name),
+    snapshotFiles: meta.filter((e) => !e.name.startsWith('_') && e.name.endsWith('.json')).map((e) => e.name).sort(),
+    leftovers: [...top.filter((e) => TEMP_FILE.test(e.name)).map((e) => e.name), ...meta.filter((e) => TEMP_FILE.test(e.name)).map((e) => `meta/${e.name}`)],
+  };
+}
+
+/** drizzle-kit ≤0.19 and 1.0 keep one folder per migration; drizzle-d1 continues 0.x journals only. */
+function checkLayout(out: string, { folders }: Listing): void {
+  const legacy = folders.find((n) => /^\d{14}$/.test(n));
+  if (legacy) {
+    throw new UserInputError('D1-606',
+      `${show(join(out, legacy))} is an old drizzle-kit (≤0.19) migration folder. ` +
+        `Run "npx drizzle-kit up" once to upgrade the layout, then run drizzle-d1 again.`,
+      join(out, legacy),
+    );
+  }
+  const v1 = existsSync(journalPath(out))
+    ? undefined
+    : folders.find((n) => existsSync(join(out, n, 'migration.sql')) && existsSync(join(out, n, 'snapshot.json')));
+  if (v1) {
+    throw new UserInputError('D1-606',
+      `${show(join(out, v1))} uses drizzle-kit 1.0's folder-per-migration layout, which drizzle-d1 does not write yet. ` +
+        `drizzle-d1 continues drizzle-kit 0.x folders (meta/_journal.json and snapshots); keep using drizzle-kit 1.0 for this folder.`,
+      join(out, v1),
+    );
+  }
+}
+
+function readJournal(out: string, listing: Listing): Journal {
+  const { snapshotFiles } = listing;
+  const jPath = journalPath(out);
+  if (!existsSync(jPath)) {
+    if (!snapshotFiles.length) return { version: '7', dialect: 'sqlite', entries: [] };
+    // The first migration's run, interrupted before it replaced the journal: its temporary journal is left.
+    if (listing.leftovers.some((f) => f.startsWith('meta/._journal.json.'))) throw halfWrittenMigration(out, snapshotFiles, listing.sqlFiles, listing.leftovers, true);
+    throw new UserInputError('D1-602',
+      `${show(jPath)} is missing although ${show(join(out, 'meta'))} holds snapshots. ` +
         `Restore the journal from version control; without it drizzle-orm's migrator cannot know which migrations exist.`,
       jPath,
     );
   }
+  const parsed = journalSchema.safeParse(parseJsonFile(jPath, 'migration journal', 'D1-601'));
+  if (!parsed.success) {
+    throw new UserInputError('D1-601',
+      `${show(jPath)} is not a valid drizzle-kit journal (${describeIssues(parsed.error.issues)}). ` +
+        `Restore it from version control; it lists the migrations that drizzle-orm's migrator applies.`,
+      jPath,
+    );
+  }
+  if (parsed.data.dialect !== 'sqlite') {
+    throw new UserInputError('D1-605',
+      `${show(jPath)} belongs to a "${parsed.data.dialect}" project, but drizzle-d1 only handles SQLite (Cloudflare D1). ` +
+        `Point "out" in drizzle.config.ts at your D1 migrations folder.`,
+      jPath,
+    );
+  }
+  return parsed.data;
+}
 
-  const read = snapshotFiles.map((file, i) => ({
-    file,
-    snapshot: readSnapshotFile(join(metaDir, file), i === snapshotFiles.length - 1, known),
-  }));
-  const snapshots = read.map(({ file, snapshot }) => ({ file, id: snapshot.id, prevId: snapshot.prevId }));
+/**
+ * Two journal entries with one idx or one tag prefix: the journal of two branches merged by keeping
+ * both sides. They share one snapshot name, and drizzle-orm's D1 migrator skips whichever is older.
+ */
+function checkOneMigrationPerNumber(out: string, journal: Journal): void {
+  const seen = new Map<string, string>();
+  for (const e of journal.entries) {
+    for (const key of [`idx ${e.idx}`, `prefix ${tagPrefix(e.tag)}`]) {
+      const other = seen.get(key);
+      if (other !== undefined && other !== e.tag) {
+        const jPath = journalPath(out);
+        throw new UserInputError('D1-612',
+          `${show(jPath)} lists two migrations with the same ${key.startsWith('idx') ? `idx (${e.idx})` : `number (${tagPrefix(e.tag)})`}: "${other}" and "${e.tag}". ` +
+            `They were generated from the same state, usually on two git branches that were then merged. ` +
+            `Keep one: delete the other's .sql file, snapshot and journal entry, then run drizzle-d1 generate to write its changes again on top of the kept one.`,
+          jPath,
+        );
+      }
+      seen.set(key, e.tag);
+    }
+  }
+}
 
-  // The latest migration must be whole: its snapshot is the previous state, and without its SQL its
-  // changes would never reach the database. Gaps further back (files deleted by hand, as real
-  // histories have) do not change what is generated, and drizzle-kit ignores them too: warn only.
+/**
+ * Each entry's SQL file and snapshot. The latest migration must be whole: its snapshot is the
+ * previous state, and without its SQL its changes would never reach the database. Gaps further back
+ * (files deleted by hand, as real histories have) do not change what is generated, and drizzle-kit
+ * ignores them too: they are warnings.
+ */
+function checkEntryFiles(out: string, journal: Journal, { sqlFiles, snapshotFiles }: Listing): string[] {
   const warnings: string[] = [];
+  const jPath = journalPath(out);
+  const sql = new Set(sqlFiles);
+  const snapshots = new Set(snapshotFiles);
   journal.entries.forEach((entry, i) => {
     const latest = i === journal.entries.length - 1;
     const sqlPath = join(out, `${entry.tag}.sql`);
-    if (!existsSync(sqlPath)) {
-      if (!latest) {
-        warnings.push(`${show(sqlPath)} is missing although ${show(jPath)} lists it; drizzle-orm's migrators cannot read this folder until it is restored or its entry removed.`);
-      } else {
-        throw new UserInputError('D1-600', 
-          `${show(sqlPath)} is missing: ${show(jPath)} lists migration "${entry.tag}" but its SQL file is not there. ` +
-            `Restore it from version control, or remove the entry (and its snapshot) if the migration was never applied anywhere.`,
-          sqlPath,
-        );
-      }
+    if (!sql.has(`${entry.tag}.sql`)) {
+      if (latest) throw missingLatestSql(sqlPath, jPath, entry.tag);
+      warnings.push(`${show(sqlPath)} is missing although ${show(jPath)} lists it; drizzle-orm's migrators cannot read this folder until it is restored or its entry removed.`);
     }
-    const snapPath = join(metaDir, `${tagPrefix(entry.tag)}_snapshot.json`);
-    if (!existsSync(snapPath)) {
-      if (!latest) {
-        warnings.push(`${show(snapPath)} is missing although ${show(jPath)} lists "${entry.tag}"; only the latest snapshot is needed to generate.`);
-      } else {
-        throw new UserInputError('D1-600', 
-          `${show(snapPath)} is missing: ${show(jPath)} lists migration "${entry.tag}" but not the snapshot drizzle-kit wrote with it. ` +
-            `Restore it from version control; drizzle-d1 needs it to know the schema after that migration.`,
-          snapPath,
-        );
-      }
+    const snapshotFile = `${tagPrefix(entry.tag)}_snapshot.json`;
+    if (!snapshots.has(snapshotFile)) {
+      const snapPath = join(out, 'meta', snapshotFile);
+      if (latest) throw missingLatestSnapshot(snapPath, jPath, entry.tag, journal.entries[i - 1]?.tag);
+      warnings.push(`${show(snapPath)} is missing although ${show(jPath)} lists "${entry.tag}"; only the latest snapshot is needed to generate.`);
     }
   });
+  return warnings;
+}
 
+const missingLatestSql = (sqlPath: string, jPath: string, tag: string) =>
+  new UserInputError('D1-610',
+    `${show(sqlPath)} is missing: ${show(jPath)} lists migration "${tag}" but its SQL file is not there. ` +
+      `Restore it from version control, or remove the entry (and its snapshot) if the migration was never applied anywhere.`,
+    sqlPath,
+  );
+
+/** A hand-written migration added to the journal by hand never had a snapshot: say how to make one. */
+function missingLatestSnapshot(snapPath: string, jPath: string, tag: string, previousTag: string | undefined): UserInputError {
+  const previous = previousTag ? show(join(dirname(snapPath), `${tagPrefix(previousTag)}_snapshot.json`)) : undefined;
+  const copy = previous
+    ? `If its SQL leaves the tables of your schema as they were (data fixes, seeds), copy ${previous} to ${show(snapPath)} and in the copy set "prevId" to the old "id" and "id" to a new UUID (node -e "console.log(crypto.randomUUID())"): that is the snapshot --custom writes. `
+    : '';
+  return new UserInputError('D1-611',
+    `${show(snapPath)} is missing: ${show(jPath)} lists migration "${tag}" without the snapshot drizzle-kit writes with each migration, usually because the migration was written and added to the journal by hand. ` +
+      `drizzle-d1 needs it to know the schema after that migration. ${copy}` +
+      `If it changes the schema, make the Drizzle schema match it, remove its journal entry, move ${tag}.sql aside, run drizzle-d1 generate --name ${tag.slice(tagPrefix(tag).length + 1) || 'custom'} (which writes the snapshot) and put your SQL into the new file; ` +
+      `or check out the commit whose schema matches this migration (git stash; git checkout <commit>) and run drizzle-d1 generate there.`,
+    snapPath,
+  );
+}
+
+/** Tag prefixes in migration order: numbers numerically (index, timestamp, unix), anything else by name. */
+const comparePrefixes = (a: string, b: string) =>
+  /^\d+$/.test(a) && /^\d+$/.test(b) ? (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0) : a.localeCompare(b);
+
+/**
+ * Files the journal does not list. A snapshot after its last entry is a half-written migration (the
+ * writer places the snapshot first, then the SQL, then the journal); one among its entries is a
+ * merged branch's. A lone `.sql` file is a migration written for wrangler only (real histories have
+ * them): returned, for a warning.
+ */
+function checkUnlisted(out: string, journal: Journal, listing: Listing): string[] {
+  const listedPrefixes = new Set(journal.entries.map((e) => tagPrefix(e.tag)));
+  const last = journal.entries.at(-1);
+  const after = (prefix: string) => !last || comparePrefixes(prefix, tagPrefix(last.tag)) > 0;
+  const strays = listing.snapshotFiles.filter((f) => !listedPrefixes.has(tagPrefix(f)));
+  const listedSql = new Set(journal.entries.map((e) => `${e.tag}.sql`));
+  const unlistedSql = listing.sqlFiles.filter((f) => !listedSql.has(f));
+  const halfWritten = strays.filter((f) => after(tagPrefix(f)));
+  if (halfWritten.length) throw halfWrittenMigration(out, halfWritten, unlistedSql, listing.leftovers);
+  if (strays.length) {
+    const file = join(out, 'meta', strays[0]!);
+    throw new UserInputError('D1-612',
+      `${show(file)} is not the snapshot of any migration ${show(journalPath(out))} lists: it belongs to a migration of another branch, merged without its journal entry. ` +
+        `drizzle-kit would take whichever snapshot sorts last as the previous schema. Keep one migration per number: delete this snapshot (and its .sql file), then run drizzle-d1 generate to write its changes again on top.`,
+      file,
+    );
+  }
+  return unlistedSql;
+}
+
+function halfWrittenMigration(out: string, snapshots: string[], unlistedSql: string[], leftovers: string[], noJournal = false): UserInputError {
+  const prefixes = new Set(snapshots.map(tagPrefix));
+  const files = [
+    ...unlistedSql.filter((f) => prefixes.has(tagPrefix(f))),
+    ...snapshots.map((f) => `meta/${f}`),
+    ...leftovers,
+  ].map((f) => show(join(out, f)));
+  return new UserInputError('D1-614',
+    `${files.join(', ')} ${files.length > 1 ? 'are' : 'is'} not in ${show(journalPath(out))}: a run that was writing a migration was interrupted before it updated the journal. ` +
+      `Delete ${files.length > 1 ? 'them' : 'it'} and run drizzle-d1 generate again (if wrangler already applied that .sql file, keep it and add its entry to the journal instead${noJournal ? '; if the journal was deleted, restore it from version control' : ''}).`,
+    join(out, 'meta', snapshots[0]!),
+  );
+}
+
+/** Every snapshot's ids; the last one (drizzle-kit's previous state) validated in full. */
+function readSnapshots(out: string, { snapshotFiles }: Listing, known?: SchemaState) {
+  return snapshotFiles.map((file, i) => ({
+    file,
+    snapshot: readSnapshotFile(join(out, 'meta', file), i === snapshotFiles.length - 1, known),
+  }));
+}
+
+/**
+ * Each snapshot names the one it was generated from. Two with one prevId were generated from the same
+ * state (two branches); a latest one whose prevId is not the snapshot before it was generated from
+ * another state and may lack that migration's changes, which the next migration would then undo.
+ */
+function checkChain(out: string, journal: Journal, snapshots: { file: string; id: string; prevId: string }[]): string[] {
+  const metaDir = join(out, 'meta');
   const byPrev = new Map<string, string>();
-  for (const snapshot of snapshots) {
-    const { file } = snapshot;
-    const other = byPrev.get(snapshot.prevId);
+  for (const { file, prevId } of snapshots) {
+    const other = byPrev.get(prevId);
     if (other) {
-      throw new UserInputError('D1-600', 
-        `${show(join(metaDir, file))} and ${show(join(metaDir, other))} have the same prevId (${snapshot.prevId}): ` +
+      throw new UserInputError('D1-612',
+        `${show(join(metaDir, file))} and ${show(join(metaDir, other))} have the same prevId (${prevId}): ` +
           `two migrations were generated from the same state, usually on two branches. ` +
           `Keep one of them, delete the other migration's SQL, snapshot and journal entry, and generate again.`,
         join(metaDir, file),
       );
     }
-    byPrev.set(snapshot.prevId, file);
+    byPrev.set(prevId, file);
   }
+  // Only consecutive journal entries are compared: a snapshot missing further back (a warning) is a gap, not a break.
+  const byPrefix = new Map(snapshots.map((s) => [tagPrefix(s.file), s]));
+  const chain = journal.entries.map((e) => byPrefix.get(tagPrefix(e.tag)));
+  const warnings: string[] = [];
+  chain.forEach((s, i) => {
+    const before = chain[i - 1];
+    if (!s || !before || s.prevId === before.id) return;
+    const message = `${show(join(metaDir, s.file))} has prevId ${s.prevId}, but the snapshot before it, ${show(join(metaDir, before.file))}, has id ${before.id}: the migration was generated from another state`;
+    if (i < chain.length - 1) return void warnings.push(`${message}.`);
+    throw new UserInputError('D1-613',
+      `${message}, and its snapshot may lack the changes of the migration before it, which the next migration would undo. ` +
+        `If it was never applied, delete it (SQL file, snapshot and journal entry) and run drizzle-d1 generate again; otherwise restore the snapshots from version control.`,
+      join(metaDir, s.file),
+    );
+  });
+  return warnings;
+}
 
-  return { dir: out, journal, snapshots, latest: read.at(-1)?.snapshot ?? null, warnings };
+/**
+ * Reads and checks the migrations folder `out` (missing: a fresh project). `known`: the state just
+ * serialized from the schema (see readSnapshotFile).
+ */
+export function readMigrationsFolder(out: string, known?: SchemaState): MigrationsFolder {
+  const listing = listFolder(out);
+  checkLayout(out, listing);
+  const journal = readJournal(out, listing);
+  checkOneMigrationPerNumber(out, journal);
+  const unlistedSql = checkUnlisted(out, journal, listing);
+  const warnings = checkEntryFiles(out, journal, listing);
+  const read = readSnapshots(out, listing, known);
+  const snapshots = read.map(({ file, snapshot }) => ({ file, id: snapshot.id, prevId: snapshot.prevId }));
+  warnings.push(...checkChain(out, journal, snapshots));
+  return { dir: out, journal, snapshots, latest: read.at(-1)?.snapshot ?? null, warnings, unlistedSql, leftovers: listing.leftovers };
 }
 
 export const stateOf = (s: Snapshot | null): SchemaState =>

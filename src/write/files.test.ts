@@ -29,9 +29,20 @@ describe('writeFilesAtomically', () => {
     writeFileSync(join(d, 'journal'), 'old');
     expect(() =>
       writeFilesAtomically([{ path: join(d, 'a.sql'), content: 'A', mode: 'create' }, { path: join(d, 's.json'), content: 'S', mode: 'create' }, { path: join(d, 'journal'), content: 'new', mode: 'replace' }]),
-    ).toThrow(/already exists/);
+    ).toThrow(expect.objectContaining({ code: 'D1-620', message: expect.stringMatching(/already exists/) }));
     expect(existsSync(join(d, 'a.sql'))).toBe(false);
     expect(readFileSync(join(d, 's.json'), 'utf8')).toBe('keep');
+    expect(readFileSync(join(d, 'journal'), 'utf8')).toBe('old');
+  });
+
+  it('a file-system failure is a diagnostic and leaves nothing behind', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'meta'), 'a file where the meta folder goes');
+    writeFileSync(join(d, 'journal'), 'old');
+    expect(() =>
+      writeFilesAtomically([{ path: join(d, 'a.sql'), content: 'A', mode: 'create' }, { path: join(d, 'meta/s.json'), content: 'S', mode: 'create' }, { path: join(d, 'journal'), content: 'new', mode: 'replace' }]),
+    ).toThrow(expect.objectContaining({ code: 'D1-621' }));
+    expect(readdirSync(d).sort()).toEqual(['journal', 'meta']);
     expect(readFileSync(join(d, 'journal'), 'utf8')).toBe('old');
   });
 });

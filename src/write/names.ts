@@ -36,7 +36,7 @@ export function tagPrefixFor(prefix: Prefix, journal: Journal, now: Date): strin
     case 'unix':
       return String(Math.floor(now.getTime() / 1000));
     case 'none':
-      throw new UserInputError('D1-600', 
+      throw new UserInputError('D1-505',
         'migrations.prefix "none" names every snapshot "_snapshot.json", which drizzle-kit itself then ignores, ' +
           'so each later run would regenerate the whole schema. Set migrations.prefix to "index" (the default), ' +
           '"timestamp" or "unix" in drizzle.config.ts.',
@@ -44,9 +44,29 @@ export function tagPrefixFor(prefix: Prefix, journal: Journal, now: Date): strin
   }
 }
 
-export function migrationTag(prefix: Prefix, journal: Journal, now: Date, name?: string): string {
-  if (name !== undefined && (/[\\/]/.test(name) || name.trim() === '')) {
-    throw new UserInputError('D1-600', `--name "${name}" cannot be used as a file name; use letters, digits, "-" or "_".`);
+/** Longest `--name`: with a 14-digit prefix and `.sql`, far below the 255 bytes a file name may have. */
+export const MAX_NAME_LENGTH = 100;
+
+/** Why `name` cannot be a migration's file-name suffix, or undefined when it can. */
+export function nameProblem(name: string): string | undefined {
+  if (name.trim() === '') return 'is empty';
+  if (/[\r\n]/.test(name)) return 'contains a line break';
+  if (/[\\/]/.test(name)) return 'contains a slash, which would put the file in another folder';
+  if (/['"`]/.test(name)) return 'contains a quote';
+  if (Buffer.byteLength(name) > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} bytes`;
+  if (!/^[\p{L}\p{N}_-]+$/u.test(name)) return 'contains a character other than a letter, a digit, "-" or "_"';
+  return undefined;
+}
+
+/** Refuses a `--name` that cannot be a file-name suffix. */
+export function checkName(name: string): void {
+  const problem = nameProblem(name);
+  if (problem) {
+    throw new UserInputError('D1-706', `--name ${JSON.stringify(name)} ${problem}, so it cannot be used as a migration file name; use letters, digits, "-" or "_" (at most ${MAX_NAME_LENGTH}).`);
   }
+}
+
+export function migrationTag(prefix: Prefix, journal: Journal, now: Date, name?: string): string {
+  if (name !== undefined) checkName(name);
   return `${tagPrefixFor(prefix, journal, now)}_${name ?? randomSuffix()}`;
 }

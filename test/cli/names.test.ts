@@ -53,9 +53,7 @@ async function expectNameRefusal(extra: string, code: Code, mentions: (string | 
   expect(r.exitCode, output).toBe(1);
   const message = r.stderr.trim();
   expect(message.split('\n'), output).toHaveLength(1);
-  expect(message, output).toMatch(/^Error: The schema in src\/schema\.ts cannot be migrated: /);
-  // The CLI prints `Error: <message>` without the code today (src/cli/index.ts); once it shows the
-  // code in front of the message, as docs/diagnostics.md says, assert `toContain(code)` here too.
+  expect(message, output).toMatch(new RegExp(`^Error \\[${code}\\]: The schema in src/schema\\.ts cannot be migrated: `));
   for (const m of mentions) expect(message, output).toMatch(m);
   expect(treeOf(p), 'nothing may be written').toEqual(before);
 }

@@ -8,6 +8,7 @@
 import { execa, type Result } from 'execa';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { repoRoot, type TempProject } from '../support/project.js';
 
 export const CLI_BIN = join(repoRoot, 'bin', 'drizzle-d1.cjs');
@@ -101,3 +102,30 @@ export const withoutIds = (text: string) =>
     .split('\n')
     .filter((l) => !/^ {2}"(id|prevId)": "[0-9a-f-]{36}",$/.test(l))
     .join('\n');
+
+/**
+ * Runs `generate` and checks the refusal: exit code, the diagnostic code, a single paragraph (no
+ * blank line, no stack trace, no "unexpected" crash) mentioning every `mentions`, and an unchanged
+ * project tree.
+ */
+export async function expectRefusal(p: TempProject, args: string[], code: string | RegExp, mentions: (string | RegExp)[], exit = 1): Promise<Run> {
+  const before = treeOf(p);
+  const r = await drizzleD1(p.dir, ['generate', ...args]);
+  if (process.env.SHOW_CLI_MESSAGES) console.log(`[exit ${r.exitCode}] ${r.stderr}`);
+  const output = `exit ${r.exitCode}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
+  expect(r.exitCode, output).toBe(exit);
+  const message = r.stderr.trim();
+  expect(message, output).not.toBe('');
+  expect(message, output).not.toMatch(/failed unexpectedly/);
+  expect(message, output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  const shown = /^Error \[(D1-\d{3})\]: /.exec(message);
+  expect(shown?.[1], output).toMatch(typeof code === 'string' ? new RegExp(`^${code}$`) : code);
+  // One paragraph: one `Error [code]:` line per diagnostic, its fix and the files on indented lines.
+  if (exit === 1) expect(message.split('\n').every((l) => /^(Error \[D1-\d{3}\]: |\s+\S)/.test(l)), `one paragraph expected:\n${message}`).toBe(true);
+  for (const m of mentions) {
+    if (typeof m === 'string') expect(message, output).toContain(m);
+    else expect(message, output).toMatch(m);
+  }
+  expect(treeOf(p), 'nothing may be written').toEqual(before);
+  return r;
+}
