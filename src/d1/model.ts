@@ -154,27 +154,67 @@ interface XInfoRow {
 const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const GENERATED = ['no', 'hidden', 'virtual', 'stored'] as const;
 
-function columnsOf(db: Database.Database, name: string): ColumnModel[] {
-  const rows = db.prepare('SELECT * FROM pragma_table_xinfo(?) ORDER BY cid').all(name) as XInfoRow[];
-  return rows.map((r) => ({
+/**
+ * What the model reads from the database, each catalogue query prepared once and each table's
+ * columns read once (relation resolution and the table models both need them).
+ */
+interface Catalog {
+  rows: SchemaRow[];
+  /** pragma_table_list by name: type 'table' | 'view' | 'virtual' | 'shadow', WITHOUT ROWID, STRICT. */
+  flags: Map<string, { type: string; wr: number; strict: number }>;
+  /** Columns of a table or view; [] for a view that no longer compiles (its table was dropped). */
+  columns(name: string): ColumnModel[];
+  foreignKeys(table: string): ForeignKeyModel[];
+}
+
+function openCatalog(db: Database.Database): Catalog {
+  const rows = db.prepare('SELECT type, name, tbl_name, sql FROM main.sqlite_schema').all() as SchemaRow[];
+  const list = db.prepare("SELECT name, type, wr, strict FROM pragma_table_list WHERE schema = 'main'").all() as {
+    name: string;
+    type: string;
+    wr: number;
+    strict: number;
+  }[];
+  const xinfo = db.prepare('SELECT * FROM pragma_table_xinfo(?) ORDER BY cid');
+  const fkList = db.prepare('SELECT * FROM pragma_foreign_key_list(?) ORDER BY id, seq');
+  const columnCache = new Map<string, ColumnModel[]>();
+  const columns = (name: string): ColumnModel[] => {
+    let cols = columnCache.get(name);
+    if (cols === undefined) {
+      try {
+        cols = (xinfo.all(name) as XInfoRow[]).map(columnModel);
+      } catch {
+        cols = []; // "no such table" from a broken view
+      }
+      columnCache.set(name, cols);
+    }
+    return cols;
+  };
+  const foreignKeys = (table: string) => groupForeignKeys(fkList.all(table) as ForeignKeyRow[]);
+  return { rows, flags: new Map(list.map((r) => [r.name, r])), columns, foreignKeys };
+}
+
+function columnModel(r: XInfoRow): ColumnModel {
+  return {
     name: r.name,
     type: r.type,
     notNull: r.notnull === 1,
     default: r.dflt_value,
     primaryKey: r.pk,
     generated: GENERATED[r.hidden] ?? 'no',
-  }));
+  };
 }
 
-function foreignKeysOf(db: Database.Database, table: string): ForeignKeyModel[] {
-  const rows = db.prepare('SELECT * FROM pragma_foreign_key_list(?) ORDER BY id, seq').all(table) as {
-    id: number;
-    table: string;
-    from: string;
-    to: string | null;
-    on_update: string;
-    on_delete: string;
-  }[];
+interface ForeignKeyRow {
+  id: number;
+  table: string;
+  from: string;
+  to: string | null;
+  on_update: string;
+  on_delete: string;
+}
+
+function groupForeignKeys(rows: readonly ForeignKeyRow[]): ForeignKeyModel[] {
   const byId = new Map<number, ForeignKeyModel>();
   for (const r of rows) {
     let fk = byId.get(r.id);
@@ -186,24 +226,15 @@ function foreignKeysOf(db: Database.Database, table: string): ForeignKeyModel[] 
   return [...byId.values()].reverse();
 }
 
-function tableList(db: Database.Database): Map<string, { type: string; wr: number; strict: number }> {
-  const rows = db.prepare("SELECT name, type, wr, strict FROM pragma_table_list WHERE schema = 'main'").all() as {
-    name: string;
-    type: string;
-    wr: number;
-    strict: number;
-  }[];
-  return new Map(rows.map((r) => [r.name, r]));
-}
-
-function readTable(db: Database.Database, row: SchemaRow, flags: { wr: number; strict: number } | undefined): TableModel {
+function readTable(catalog: Catalog, row: SchemaRow): TableModel {
   const sql = row.sql ?? '';
+  const flags = catalog.flags.get(row.name);
   return {
     kind: 'table',
     name: row.name,
     sql,
-    columns: columnsOf(db, row.name),
-    foreignKeys: foreignKeysOf(db, row.name),
+    columns: catalog.columns(row.name),
+    foreignKeys: catalog.foreignKeys(row.name),
     autoincrement: significantTokens(sql).some((t) => t.kind === 'word' && t.text.toUpperCase() === 'AUTOINCREMENT'),
     withoutRowid: flags?.wr === 1,
     strict: flags?.strict === 1,
@@ -250,8 +281,8 @@ function readVirtualTable(row: SchemaRow, shadowTables: string[], relations: Rel
 }
 
 /** Ordinary tables, virtual tables (with shadows grouped) and the relations index. */
-function readTables(db: Database.Database, rows: readonly SchemaRow[], relations: RelationIndex) {
-  const flags = tableList(db);
+function readTables(catalog: Catalog, relations: RelationIndex) {
+  const { flags, rows } = catalog;
   const shadowNames = [...flags].filter(([, f]) => f.type === 'shadow').map(([n]) => n);
   const tables: TableModel[] = [];
   const virtualTables: VirtualTableModel[] = [];
@@ -265,7 +296,7 @@ function readTables(db: Database.Database, rows: readonly SchemaRow[], relations
   }
   for (const row of rows) {
     const type = flags.get(row.name)?.type;
-    if (row.type === 'table' && type === 'table' && !isInternalTable(row.name)) tables.push(readTable(db, row, flags.get(row.name)));
+    if (row.type === 'table' && type === 'table' && !isInternalTable(row.name)) tables.push(readTable(catalog, row));
   }
   return { tables: tables.sort(byName), virtualTables: virtualTables.sort(byName), shadowOwner };
 }
@@ -325,45 +356,36 @@ function addUpdateOf(reads: RelationUse[], own: Relation | undefined, updateOf: 
   );
 }
 
-function readView(db: Database.Database, row: SchemaRow, relations: RelationIndex): ViewModel {
+function readView(catalog: Catalog, row: SchemaRow, relations: RelationIndex): ViewModel {
   const sql = row.sql ?? '';
   const tokens = significantTokens(sql);
   const parsed = parseCreateView(sql, tokens);
-  // A broken view (its table dropped) cannot be described; its columns are then unknown.
-  let columns: string[] = [];
-  try {
-    columns = columnsOf(db, row.name).map((c) => c.name);
-  } catch {
-    columns = parsed.columnNames;
-  }
+  // A broken view (its table dropped) cannot be described: fall back to its declared column names.
+  const described = catalog.columns(row.name).map((c) => c.name);
+  const columns = described.length > 0 ? described : parsed.columnNames;
   const reads = relationUses(tokens, parsed.selectStart, tokens.length, relations).filter((r) => r.name !== row.name);
   return { name: row.name, sql, select: parsed.select, columns, reads };
 }
 
 /** Every table, view and virtual table with its columns, for reference resolution. */
-function relationsOf(db: Database.Database, rows: readonly SchemaRow[]): RelationIndex {
-  const flags = tableList(db);
+function relationsOf(catalog: Catalog): RelationIndex {
   const relations: Relation[] = [];
-  for (const r of rows) {
-    const type = flags.get(r.name)?.type;
+  for (const r of catalog.rows) {
+    const type = catalog.flags.get(r.name)?.type;
     if (r.type !== 'table' && r.type !== 'view') continue;
     if (type === 'shadow' || isInternalTable(r.name)) continue;
-    let columns: string[] = [];
-    try {
-      columns = columnsOf(db, r.name).map((c) => c.name);
-    } catch {
-      // a broken view: no columns
-    }
-    relations.push({ name: r.name, kind: r.type === 'view' ? 'view' : type === 'virtual' ? 'virtual' : 'table', columns });
+    const kind = r.type === 'view' ? 'view' : type === 'virtual' ? 'virtual' : 'table';
+    relations.push({ name: r.name, kind, columns: catalog.columns(r.name).map((c) => c.name) });
   }
   return indexRelations(relations);
 }
 
 /** The typed model of every user schema object in `db` (see SchemaModel). */
 export function readSchemaModel(db: Database.Database): SchemaModel {
-  const rows = db.prepare('SELECT type, name, tbl_name, sql FROM main.sqlite_schema').all() as SchemaRow[];
-  const relations = relationsOf(db, rows);
-  const { tables, virtualTables, shadowOwner } = readTables(db, rows, relations);
+  const catalog = openCatalog(db);
+  const { rows } = catalog;
+  const relations = relationsOf(catalog);
+  const { tables, virtualTables, shadowOwner } = readTables(catalog, relations);
   const indexes = rows
     .filter((r) => r.type === 'index' && r.sql !== null && !isInternalTable(r.tbl_name))
     .map((r) => readIndex(r, relations))
@@ -372,6 +394,6 @@ export function readSchemaModel(db: Database.Database): SchemaModel {
     .filter((r) => r.type === 'trigger' && !isInternalTable(r.tbl_name))
     .map((r) => readTrigger(r, relations))
     .sort(byName);
-  const views = rows.filter((r) => r.type === 'view').map((r) => readView(db, r, relations)).sort(byName);
+  const views = rows.filter((r) => r.type === 'view').map((r) => readView(catalog, r, relations)).sort(byName);
   return { tables, virtualTables, indexes, triggers, views, shadowOwner };
 }
