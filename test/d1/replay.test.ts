@@ -302,6 +302,15 @@ describe('hand-written objects', () => {
   it('finds no drift in a folder drizzle-d1 wrote', () => {
     withRealSchema((real) => expect(real.drift).toEqual([]));
   });
+
+  it('before a tag, compares with the snapshot of the migration before it', () => {
+    const real = readRealSchema(project.out, { before: '0002_slug' });
+    real.replay.db.close();
+    expect(real.replay.applied).toEqual(['0000_init', '0001_search']);
+    expect(real.drift).toEqual([]); // the --custom snapshot repeats 0000's, and posts has no slug yet
+    expect(real.handWritten).toHaveLength(11);
+    expect(Object.keys(real.snapshot.tables).sort()).toEqual(['posts', 'users']);
+  });
 });
 
 describe('drift', () => {
@@ -373,6 +382,37 @@ describe('SQL text readers', () => {
         ['notes_x', ['notes_x_config', 'notes_x_content', 'notes_x_data', 'notes_x_docsize', 'notes_x_idx'], ['a']],
       ]);
       expect(model.tables).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('SQLite behaviour the model relies on', () => {
+  it('a broken view (its table dropped) is modelled from its text, without its columns', () => {
+    const db = openD1Database();
+    try {
+      db.exec('CREATE TABLE q (id INTEGER PRIMARY KEY); CREATE VIEW v (qid) AS SELECT id FROM q; DROP TABLE q;');
+      // pragma_table_xinfo('v') now fails with "no such table: main.q".
+      const model = readSchemaModel(db);
+      expect(model.views).toEqual([{ name: 'v', sql: 'CREATE VIEW v (qid) AS SELECT id FROM q', select: 'SELECT id FROM q', columns: ['qid'], reads: [] }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('RENAME rewrites a trigger ON clause but not FTS5 content=, which keeps naming the old table', () => {
+    const db = openD1Database();
+    try {
+      db.exec(`CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT);
+        CREATE VIRTUAL TABLE f USING fts5(title, content='posts', content_rowid='id');
+        CREATE TRIGGER fa AFTER INSERT ON posts BEGIN INSERT INTO f(rowid, title) VALUES (new.id, new.title); END;
+        ALTER TABLE posts RENAME TO articles;`);
+      const model = readSchemaModel(db);
+      expect(model.triggers[0]).toMatchObject({ table: 'articles', writes: ['f'] });
+      expect(model.virtualTables[0]!.contentTable).toBe('posts');
+      expect(model.virtualTables[0]!.reads).toEqual([]);
+      expect(() => db.prepare('SELECT * FROM f').all()).toThrow('no such table: main.posts');
     } finally {
       db.close();
     }
