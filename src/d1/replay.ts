@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { describeIssues, displayPath, UserInputError } from '../diagnostics/errors.js';
 import { journalPath, readSnapshotFile, stateOf, tagPrefix } from '../snapshot/io.js';
 import { journalSchema, type SchemaState } from '../snapshot/types.js';
-import { applyMigration, D1MigrationError, openD1Database } from './apply.js';
+import { applyMigration, D1MigrationError, listMigrationFiles, openD1Database } from './apply.js';
+import { splitStatements, unquoteIdentifier } from './statements.js';
 import { schemaDrift, type Drift } from './drift.js';
 import { handWrittenObjects, type HandWrittenObject } from './handwritten.js';
 import { readSchemaModel, type SchemaModel } from './model.js';
@@ -39,6 +40,21 @@ export interface ReplayFailure {
   message: string;
 }
 
+/**
+ * A double-quoted name that names no column where it stands, which D1 reads as a string literal
+ * (SQLite's DQS fallback, on in D1 and off in better-sqlite3's build). drizzle-kit writes these when a
+ * rebuild loses a rename: the copy then stores the text `identifier` in every row. The replay applies
+ * the file as D1 does and reports each one.
+ */
+export interface DoubleQuotedLiteral {
+  tag: string;
+  file: string;
+  /** The statement as written in the file. */
+  statement: string;
+  /** The name inside the double quotes, which D1 stores as text. */
+  identifier: string;
+}
+
 export interface ReplayResult {
   /** The in-memory database after every migration that applied. The caller closes it. */
   db: Database.Database;
@@ -46,10 +62,19 @@ export interface ReplayResult {
   applied: string[];
   /** The first migration that failed to replay; later ones were not tried. */
   failure?: ReplayFailure;
+  /** Double-quoted names D1 turned into string literals, in the order met. */
+  doubleQuotedLiterals: DoubleQuotedLiteral[];
 }
 
 export interface ReplayOptions {
-  /** Stop before this tag: the state a migration starts from. */
+  /**
+   * Which runner's view of the folder to replay. 'journal' (default): the entries of
+   * meta/_journal.json in order, as drizzle-orm's D1 migrator applies them. 'wrangler': every `*.sql`
+   * directly in the folder in `wrangler d1 migrations apply`'s order, which includes files written
+   * by hand without a journal entry (real projects have them; see unlistedMigrationFiles).
+   */
+  runner?: 'journal' | 'wrangler';
+  /** Stop before this tag (file name without `.sql`): the state a migration starts from. */
   before?: string;
   /** Stop after this tag (inclusive). */
   through?: string;
@@ -76,7 +101,7 @@ export function readJournalTags(out: string): string[] {
 function selectTags(tags: readonly string[], options: ReplayOptions, out: string): string[] {
   const position = (tag: string): number => {
     const i = tags.indexOf(tag);
-    if (i < 0) throw new UserInputError('D1-600', `${displayPath(journalPath(out))} lists no migration "${tag}".`, journalPath(out));
+    if (i < 0) throw new UserInputError('D1-600', `${displayPath(out)} has no migration "${tag}" (${tag}.sql).`, out);
     return i;
   };
   let end = tags.length;
@@ -85,9 +110,21 @@ function selectTags(tags: readonly string[], options: ReplayOptions, out: string
   return tags.slice(0, end);
 }
 
-/** The migrations of folder `out` that `options` selects, with their SQL text, in journal order. */
+/** `*.sql` files directly in `out` that the journal does not list: wrangler applies them, drizzle-orm's migrator does not. */
+export function unlistedMigrationFiles(out: string): string[] {
+  if (!existsSync(out)) return [];
+  const listed = new Set(readJournalTags(out).map((tag) => `${tag}.sql`));
+  return listMigrationFiles(out).filter((name) => !listed.has(name));
+}
+
+function runnerTags(out: string, runner: ReplayOptions['runner']): string[] {
+  if (runner !== 'wrangler') return readJournalTags(out);
+  return existsSync(out) ? listMigrationFiles(out).map((name) => name.slice(0, -'.sql'.length)) : [];
+}
+
+/** The migrations of folder `out` that `options` selects, with their SQL text, in the runner's order. */
 export function readMigrationSources(out: string, options: ReplayOptions = {}): MigrationSource[] {
-  return selectTags(readJournalTags(out), options, out).map((tag) => {
+  return selectTags(runnerTags(out, options.runner), options, out).map((tag) => {
     const file = `${tag}.sql`;
     const path = join(out, file);
     return { tag, file, sql: existsSync(path) ? readFileSync(path, 'utf8') : undefined };
@@ -106,23 +143,74 @@ function failureOf(source: MigrationSource, e: unknown): ReplayFailure {
   return { tag: source.tag, file: source.file, reason: 'statement', message: e instanceof Error ? e.message : String(e) };
 }
 
+/** SQLite's message when a double-quoted name resolves to nothing and DQS is off (resolve.c). */
+const DQS_PREFIX = 'no such column: "';
+const DQS_SUFFIX = '" - should this be a string literal in single-quotes?';
+
+/** The name SQLite's DQS error is about, or undefined for any other error. */
+function dqsIdentifier(e: unknown): string | undefined {
+  const cause = (e as { cause?: unknown }).cause;
+  const message = cause instanceof Error ? cause.message : '';
+  if (!message.startsWith(DQS_PREFIX) || !message.endsWith(DQS_SUFFIX)) return undefined;
+  return message.slice(DQS_PREFIX.length, -DQS_SUFFIX.length);
+}
+
+/**
+ * `sql` with `"identifier"` turned into `'identifier'` in its statement number `index`, where D1
+ * reads it as a literal: after the statement's first SELECT (the expressions of `INSERT … SELECT`;
+ * the INSERT's own column list names real columns, where SQLite never falls back to a string).
+ */
+function withLiteral(sql: string, index: number, identifier: string): string | undefined {
+  const target = splitStatements(sql)[index];
+  const select = target?.tokens.findIndex((t) => t.kind === 'word' && t.text.toUpperCase() === 'SELECT') ?? -1;
+  if (target === undefined || select < 0) return undefined;
+  const hits = target.tokens.slice(select).filter((t) => t.kind === 'quoted' && t.text.startsWith('"') && unquoteIdentifier(t) === identifier);
+  if (hits.length === 0) return undefined;
+  let out = sql;
+  for (const t of hits.reverse()) out = `${out.slice(0, t.start)}'${identifier.split("'").join("''")}'${out.slice(t.end)}`;
+  return out;
+}
+
+/** Apply one file as D1 would, double-quoted-literal fallback included; throws the applier's error. */
+function applyAsD1(db: Database.Database, source: MigrationSource & { sql: string }, literals: DoubleQuotedLiteral[]): void {
+  let sql = source.sql;
+  for (;;) {
+    try {
+      applyMigration(db, sql, source.file);
+      return;
+    } catch (e) {
+      const identifier = dqsIdentifier(e);
+      const statement = e instanceof D1MigrationError ? e.statement : undefined;
+      // Rewriting a token keeps statement boundaries: the index finds it in the original text too.
+      const index = statement === undefined ? -1 : splitStatements(sql).findIndex((st) => st.text === statement);
+      const next = identifier === undefined || index < 0 ? undefined : withLiteral(sql, index, identifier);
+      if (next === undefined) throw e;
+      // The applier rolled the file back: run it again with this name read as D1 reads it.
+      const original = splitStatements(source.sql)[index]!.text;
+      literals.push({ tag: source.tag, file: source.file, statement: original, identifier: identifier! });
+      sql = next;
+    }
+  }
+}
+
 /** Replay migrations, in order, into a fresh in-memory D1-like database. */
 export function replayMigrations(sources: readonly MigrationSource[]): ReplayResult {
   const db = openD1Database();
   const applied: string[] = [];
+  const doubleQuotedLiterals: DoubleQuotedLiteral[] = [];
   for (const source of sources) {
     if (source.sql === undefined) {
       const message = `the journal lists ${source.file} but the file is missing`;
-      return { db, applied, failure: { tag: source.tag, file: source.file, reason: 'missing', message } };
+      return { db, applied, doubleQuotedLiterals, failure: { tag: source.tag, file: source.file, reason: 'missing', message } };
     }
     try {
-      applyMigration(db, source.sql, source.file);
+      applyAsD1(db, { ...source, sql: source.sql }, doubleQuotedLiterals);
     } catch (e) {
-      return { db, applied, failure: failureOf(source, e) };
+      return { db, applied, doubleQuotedLiterals, failure: failureOf(source, e) };
     }
     applied.push(source.tag);
   }
-  return { db, applied };
+  return { db, applied, doubleQuotedLiterals };
 }
 
 /** Replay the migrations folder `out` (all of it, or up to a tag; see ReplayOptions). */
@@ -139,8 +227,10 @@ export function snapshotStateOf(out: string, tag: string): SchemaState | undefin
 export interface RealSchema {
   replay: ReplayResult;
   model: SchemaModel;
-  /** The snapshot of the last migration replayed (empty state before the first). */
+  /** The snapshot of the last journal migration replayed (empty state before the first). */
   snapshot: SchemaState;
+  /** `*.sql` files the journal does not list (replayed only with runner 'wrangler'). */
+  unlisted: string[];
   /** What the replayed database holds that the snapshot does not describe. */
   handWritten: HandWrittenObject[];
   /** Where the replayed database disagrees with what the snapshot describes. */
@@ -154,7 +244,9 @@ export interface RealSchema {
 export function readRealSchema(out: string, options: ReplayOptions = {}): RealSchema {
   const replay = replayFolder(out, options);
   const model = readSchemaModel(replay.db);
-  const last = replay.applied.at(-1);
+  const listed = new Set(readJournalTags(out));
+  const last = [...replay.applied].reverse().find((tag) => listed.has(tag));
   const snapshot = (last === undefined ? undefined : snapshotStateOf(out, last)) ?? { tables: {}, views: {} };
-  return { replay, model, snapshot, handWritten: handWrittenObjects(model, snapshot), drift: schemaDrift(model, snapshot) };
+  const unlisted = unlistedMigrationFiles(out);
+  return { replay, model, snapshot, unlisted, handWritten: handWrittenObjects(model, snapshot), drift: schemaDrift(model, snapshot) };
 }

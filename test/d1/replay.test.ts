@@ -172,6 +172,64 @@ describe('replayFolder', () => {
   });
 });
 
+describe('what D1 runs that SQLite proper refuses, and files the journal does not list', () => {
+  it('reads a double-quoted name that names no column as a string literal, as D1 does, and reports it', () => {
+    const p = new TempProject();
+    try {
+      copyFolder(project.out, p.out);
+      // Without the hand-written views: a view over users would block the RENAME below.
+      writeFileSync(join(p.out, '0001_search.sql'), '-- nothing by hand\nSELECT 1;\n');
+      // drizzle-kit's copy when a rebuild lost a rename: "nick" is no column of users.
+      writeFileSync(
+        join(p.out, '0002_slug.sql'),
+        "INSERT INTO `users` (`email`) VALUES ('a@x');--> statement-breakpoint\n" +
+          'CREATE TABLE `__new_users` (`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL, `email` text NOT NULL, `name` text);--> statement-breakpoint\n' +
+          'INSERT INTO `__new_users`("id", "email", "name") SELECT "id", "email", "nick" FROM `users`;--> statement-breakpoint\n' +
+          'DROP TABLE `users`;--> statement-breakpoint\n' +
+          'ALTER TABLE `__new_users` RENAME TO `users`;',
+      );
+      const r = replayFolder(p.out);
+      try {
+        expect(r.failure).toBeUndefined();
+        expect(r.doubleQuotedLiterals).toEqual([
+          {
+            tag: '0002_slug',
+            file: '0002_slug.sql',
+            statement: 'INSERT INTO `__new_users`("id", "email", "name") SELECT "id", "email", "nick" FROM `users`;',
+            identifier: 'nick',
+          },
+        ]);
+        expect(r.db.prepare('SELECT email, name FROM users').all()).toEqual([{ email: 'a@x', name: 'nick' }]);
+      } finally {
+        r.db.close();
+      }
+    } finally {
+      p.dispose();
+    }
+  });
+
+  it('replays files the journal does not list only as wrangler does, and names them', () => {
+    const p = new TempProject();
+    try {
+      copyFolder(project.out, p.out);
+      writeFileSync(join(p.out, '0003_by_hand.sql'), 'ALTER TABLE `posts` ADD `views` integer DEFAULT 0 NOT NULL;\n');
+      const journal = readRealSchema(p.out);
+      journal.replay.db.close();
+      expect(journal.unlisted).toEqual(['0003_by_hand.sql']);
+      expect(journal.replay.applied).toEqual(['0000_init', '0001_search', '0002_slug']);
+      expect(journal.drift).toEqual([]);
+      const wrangler = readRealSchema(p.out, { runner: 'wrangler' });
+      wrangler.replay.db.close();
+      expect(wrangler.replay.applied.at(-1)).toBe('0003_by_hand');
+      expect(wrangler.drift.map((d) => d.message)).toEqual([
+        'column posts.views is in the database the migrations build but not in the snapshot',
+      ]);
+    } finally {
+      p.dispose();
+    }
+  });
+});
+
 describe('the schema model', () => {
   let model: SchemaModel;
   beforeAll(() => {
