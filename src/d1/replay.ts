@@ -78,6 +78,12 @@ export interface ReplayOptions {
   before?: string;
   /** Stop after this tag (inclusive). */
   through?: string;
+  /**
+   * Called after each migration applies, with the database in that state: one replay serves a
+   * command that needs every intermediate schema (rollback files, per-migration lint), e.g. with
+   * readSchemaModel or `db.serialize()`. The database must be left as it is.
+   */
+  onApplied?: (tag: string, db: Database.Database) => void;
 }
 
 /** The journal's tags in order; [] when there is no journal yet (a fresh project). */
@@ -194,7 +200,7 @@ function applyAsD1(db: Database.Database, source: MigrationSource & { sql: strin
 }
 
 /** Replay migrations, in order, into a fresh in-memory D1-like database. */
-export function replayMigrations(sources: readonly MigrationSource[]): ReplayResult {
+export function replayMigrations(sources: readonly MigrationSource[], onApplied?: ReplayOptions['onApplied']): ReplayResult {
   const db = openD1Database();
   const applied: string[] = [];
   const doubleQuotedLiterals: DoubleQuotedLiteral[] = [];
@@ -209,13 +215,14 @@ export function replayMigrations(sources: readonly MigrationSource[]): ReplayRes
       return { db, applied, doubleQuotedLiterals, failure: failureOf(source, e) };
     }
     applied.push(source.tag);
+    onApplied?.(source.tag, db);
   }
   return { db, applied, doubleQuotedLiterals };
 }
 
 /** Replay the migrations folder `out` (all of it, or up to a tag; see ReplayOptions). */
 export function replayFolder(out: string, options: ReplayOptions = {}): ReplayResult {
-  return replayMigrations(readMigrationSources(out, options));
+  return replayMigrations(readMigrationSources(out, options), options.onApplied);
 }
 
 /** The snapshot drizzle-kit wrote with migration `tag` (`meta/<prefix>_snapshot.json`), if present. */

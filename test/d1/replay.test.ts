@@ -119,10 +119,15 @@ describe('replayFolder', () => {
     }
   });
 
-  it('stops after a tag with `through`', () => {
-    const r = replayFolder(project.out, { through: '0001_search' });
+  it('stops after a tag with `through`, and shows each intermediate state to onApplied', () => {
+    const seen: string[] = [];
+    const r = replayFolder(project.out, {
+      through: '0001_search',
+      onApplied: (tag, db) => seen.push(`${tag}: ${readSchemaModel(db).triggers.length} triggers`),
+    });
     r.db.close();
     expect(r.applied).toEqual(['0000_init', '0001_search']);
+    expect(seen).toEqual(['0000_init: 0 triggers', '0001_search: 5 triggers']);
   });
 
   it('reports a migration that fails by file and statement, and keeps the state before it', () => {
@@ -380,7 +385,8 @@ describe('drift', () => {
       const edited = readFileSync(init, 'utf8')
         .replace('`email` text NOT NULL', '`email` text')
         .replace("`body` text DEFAULT '' NOT NULL", '`body` text NOT NULL')
-        .replace('CREATE UNIQUE INDEX `users_email_unique`', 'CREATE INDEX `users_email_unique`');
+        .replace('CREATE UNIQUE INDEX `users_email_unique`', 'CREATE INDEX `users_email_unique`')
+        .replace('ON DELETE cascade', 'ON DELETE set null');
       expect(edited).not.toBe(readFileSync(init, 'utf8'));
       writeFileSync(init, edited);
       writeFileSync(join(p.out, '0002_slug.sql'), '-- slug was never added\nSELECT 1;\n');
@@ -388,10 +394,12 @@ describe('drift', () => {
         expect(real.drift.map((d) => d.message)).toEqual([
           "column posts.body has default '' in the snapshot but no default in the database the migrations build",
           'column posts.slug is in the snapshot but not in the database the migrations build',
+          'foreign key posts(author_id) -> users(id) on delete cascade on update no action is in the snapshot but not in the database the migrations build',
+          'foreign key posts(author_id) -> users(id) on delete set null on update no action is in the database the migrations build but not in the snapshot',
           'column users.email is NOT NULL in the snapshot but nullable in the database the migrations build',
           'index users_email_unique has unique true in the snapshot but false in the database the migrations build',
         ]);
-        expect(real.drift[2]).toMatchObject({ kind: 'column-differs', table: 'users', column: 'email', property: 'notNull' });
+        expect(real.drift[4]).toMatchObject({ kind: 'column-differs', table: 'users', column: 'email', property: 'notNull' });
       }, p.out);
     } finally {
       p.dispose();
