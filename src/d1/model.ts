@@ -65,11 +65,11 @@ export interface VirtualTableModel {
   module: string;
   /** Module arguments' source text, in order. */
   arguments: string[];
-  /** FTS5 only: the declared columns (`UNINDEXED` dropped). */
+  /** FTS3/4/5 only: the declared columns (`UNINDEXED` or a type dropped). */
   columns: string[];
-  /** FTS5 only: `key = value` options (content, content_rowid, tokenize, prefix, …). */
+  /** FTS3/4/5 only: `key = value` options (content, content_rowid, tokenize, prefix, …), keys lower-cased. */
   options: Record<string, string>;
-  /** FTS5 external-content table (`content='posts'`), whose columns the index reads. */
+  /** External-content table (`content='posts'`), whose columns the index reads. */
   contentTable?: string;
   /** Shadow tables SQLite created for it (pragma_table_list type 'shadow'), sorted. */
   shadowTables: string[];
@@ -241,8 +241,14 @@ function readTable(catalog: Catalog, row: SchemaRow): TableModel {
   };
 }
 
-/** FTS5 arguments: `name [UNINDEXED]` declares a column, `key = value` sets an option (fts5.html §4). */
-function fts5Arguments(args: readonly string[]): { columns: string[]; options: Record<string, string> } {
+/**
+ * Full-text modules whose arguments are columns and `key = value` options: FTS5 (fts5.html §4) and
+ * FTS3/4 (fts3.html §6, where `content=` works the same way).
+ */
+const FULL_TEXT_MODULES = new Set(['fts3', 'fts4', 'fts5']);
+
+/** FTS arguments: `name [UNINDEXED]` (FTS5) or `name [type]` (FTS3/4) declares a column, `key = value` sets an option. */
+function ftsArguments(args: readonly string[]): { columns: string[]; options: Record<string, string> } {
   const columns: string[] = [];
   const options: Record<string, string> = {};
   for (const arg of args) {
@@ -256,7 +262,7 @@ function fts5Arguments(args: readonly string[]): { columns: string[]; options: R
 function readVirtualTable(row: SchemaRow, shadowTables: string[], relations: RelationIndex): VirtualTableModel {
   const sql = row.sql ?? '';
   const parsed = parseVirtualTable(sql);
-  const fts = parsed.module === 'fts5' ? fts5Arguments(parsed.arguments) : { columns: [], options: {} };
+  const fts = FULL_TEXT_MODULES.has(parsed.module) ? ftsArguments(parsed.arguments) : { columns: [], options: {} };
   const model: VirtualTableModel = {
     kind: 'virtual',
     name: row.name,

@@ -452,6 +452,24 @@ describe('SQL text readers', () => {
       db.close();
     }
   });
+
+  it('an FTS4 external-content table is read the same way', () => {
+    const db = openD1Database();
+    try {
+      db.exec('CREATE TABLE d (id INTEGER PRIMARY KEY, body TEXT); CREATE VIRTUAL TABLE d_fts USING fts4(body, content="d");');
+      const model = readSchemaModel(db);
+      expect(model.virtualTables[0]).toMatchObject({
+        module: 'fts4',
+        columns: ['body'],
+        contentTable: 'd',
+        shadowTables: ['d_fts_docsize', 'd_fts_segdir', 'd_fts_segments', 'd_fts_stat'],
+        reads: [{ name: 'd', columns: ['body'] }],
+      });
+      expect(model.tables.map((t) => t.name)).toEqual(['d']);
+    } finally {
+      db.close();
+    }
+  });
 });
 
 describe('SQLite behaviour the model relies on', () => {
