@@ -4,7 +4,7 @@
  * index, a hand-written table with a CASCADE foreign key), replayed into in-memory SQLite and read
  * back as a typed model, hand-written objects and drift. No database is mocked.
  */
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dependentsOf, type HandWrittenObject } from '../../src/d1/handwritten.js';
@@ -12,7 +12,7 @@ import { readSchemaModel, type SchemaModel } from '../../src/d1/model.js';
 import { openD1Database } from '../../src/d1/apply.js';
 import { readRealSchema, replayFolder, type RealSchema } from '../../src/d1/replay.js';
 import { parseCreateIndex, parseTriggerHeader, parseVirtualTable } from '../../src/d1/sql-parse.js';
-import { CORE, TempProject } from '../support/project.js';
+import { CORE, repoRoot, TempProject } from '../support/project.js';
 import { describeWrangler, WranglerProject } from '../support/wrangler.js';
 
 const SCHEMA = `${CORE}
@@ -232,6 +232,42 @@ describe('what D1 runs that SQLite proper refuses, and files the journal does no
     } finally {
       p.dispose();
     }
+  });
+});
+
+const CORPUS = join(repoRoot, '../shared/corpus/real');
+
+describe.skipIf(!existsSync(CORPUS))('real public folders (../shared/corpus/real)', () => {
+  const replayed = (name: string, runner?: 'wrangler') => {
+    const real = readRealSchema(join(CORPUS, name), runner ? { runner } : {});
+    real.replay.db.close();
+    return real;
+  };
+  const literals = (real: RealSchema) => real.replay.doubleQuotedLiterals.map((l) => `${l.file} ${l.identifier}`);
+
+  it('every folder replays as D1 runs it, and agrees with its snapshot', () => {
+    for (const name of ['cloudflare-authjs-sample', 'cloudflog', 'rage2', 'vh7', 'wasmchannel']) {
+      const real = replayed(name);
+      expect(real.replay.failure, name).toBeUndefined();
+      expect(real.drift, name).toEqual([]);
+      expect(real.handWritten, name).toEqual([]);
+    }
+  });
+
+  it("names the double-quoted copies drizzle-kit wrote when a rebuild lost a rename", () => {
+    expect(literals(replayed('cloudflog'))).toEqual([
+      '0001_chemical_wong.sql created_at',
+      '0001_chemical_wong.sql updated_at',
+      '0001_chemical_wong.sql created_at',
+    ]);
+    expect(literals(replayed('wasmchannel'))).toEqual(['0002_nappy_bucky.sql refrence_id', '0003_living_christian_walker.sql reactions']);
+  });
+
+  it("rage2's hand-written files outside the journal add a column its snapshot lacks", () => {
+    const real = replayed('rage2', 'wrangler');
+    expect(real.unlisted).toHaveLength(4);
+    expect(real.replay.failure).toBeUndefined();
+    expect(real.drift.map((d) => d.message)).toEqual(['column videos.match_status is in the database the migrations build but not in the snapshot']);
   });
 });
 
