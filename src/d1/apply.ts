@@ -18,7 +18,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { leadingWords, splitStatements, unquoteIdentifier, type SqlStatement } from './statements.js';
+import { leadingWords, splitStatements, unquoteIdentifier, type SqlStatement } from '../sqltext/tokens.js';
 
 export class D1MigrationError extends Error {
   override name = 'D1MigrationError';

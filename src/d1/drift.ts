@@ -10,7 +10,7 @@
 import type { Column, SchemaState, Table } from '../snapshot/types.js';
 import type { ColumnModel, ForeignKeyModel, IndexModel, SchemaModel, TableModel } from './model.js';
 import { significantTokens } from './sql-parse.js';
-import { unquoteIdentifier } from './statements.js';
+import { unquoteIdentifier } from '../sqltext/tokens.js';
 
 export type ColumnProperty = 'type' | 'notNull' | 'default' | 'primaryKey' | 'autoincrement' | 'generated';
 export type IndexProperty = 'table' | 'unique' | 'columns' | 'where';

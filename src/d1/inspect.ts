@@ -4,7 +4,7 @@
  * with `expect(a).toEqual(b)`.
  */
 import type Database from 'better-sqlite3';
-import { normalizeSql, tokenize } from './statements.js';
+import { normalizeSql, tokenize } from '../sqltext/tokens.js';
 
 /** Tables that belong to SQLite, D1/miniflare or a migration runner rather than to the user. */
 export function isInternalTable(name: string): boolean {

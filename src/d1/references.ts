@@ -7,7 +7,7 @@
  * object needlessly: any identifier that names a column of a referenced relation counts as a use of
  * that column, unless a qualifier (`alias.col`, `NEW.col`) says which relation it belongs to.
  */
-import type { Token } from './statements.js';
+import type { Token } from '../sqltext/tokens.js';
 import { nameOf, wordAt } from './sql-parse.js';
 
 export type RelationKind = 'table' | 'virtual' | 'view';

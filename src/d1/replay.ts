@@ -14,7 +14,7 @@ import { describeIssues, displayPath, UserInputError } from '../diagnostics/erro
 import { journalPath, readSnapshotFile, stateOf, tagPrefix } from '../snapshot/io.js';
 import { journalSchema, type SchemaState } from '../snapshot/types.js';
 import { applyMigration, D1MigrationError, listMigrationFiles, openD1Database } from './apply.js';
-import { splitStatements, unquoteIdentifier } from './statements.js';
+import { splitStatements, unquoteIdentifier } from '../sqltext/tokens.js';
 import { schemaDrift, type Drift } from './drift.js';
 import { handWrittenObjects, type HandWrittenObject } from './handwritten.js';
 import { readSchemaModel, type SchemaModel } from './model.js';
@@ -94,11 +94,11 @@ export function readJournalTags(out: string): string[] {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new UserInputError('D1-600', `${displayPath(path)} is not valid JSON (${(e as Error).message}). Restore it from version control.`, path);
+    throw new UserInputError('D1-601', `${displayPath(path)} is not valid JSON (${(e as Error).message}). Restore it from version control.`, path);
   }
   const parsed = journalSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new UserInputError('D1-600', `${displayPath(path)} is not a valid drizzle-kit journal (${describeIssues(parsed.error.issues)}).`, path);
+    throw new UserInputError('D1-601', `${displayPath(path)} is not a valid drizzle-kit journal (${describeIssues(parsed.error.issues)}).`, path);
   }
   return parsed.data.entries.map((e) => e.tag);
 }
@@ -107,7 +107,7 @@ export function readJournalTags(out: string): string[] {
 function selectTags(tags: readonly string[], options: ReplayOptions, out: string): string[] {
   const position = (tag: string): number => {
     const i = tags.indexOf(tag);
-    if (i < 0) throw new UserInputError('D1-600', `${displayPath(out)} has no migration "${tag}" (${tag}.sql).`, out);
+    if (i < 0) throw new UserInputError('D1-616', `${displayPath(out)} has no migration "${tag}" (${tag}.sql).`, out);
     return i;
   };
   let end = tags.length;

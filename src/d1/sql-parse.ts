@@ -7,7 +7,7 @@
  * They only need to handle statements SQLite has already accepted, so malformed input yields
  * best-effort results rather than errors.
  */
-import { tokenize, unquoteIdentifier, type Token } from './statements.js';
+import { tokenize, unquoteIdentifier, type Token } from '../sqltext/tokens.js';
 
 /** Tokens without whitespace and comments. */
 export function significantTokens(sql: string): Token[] {

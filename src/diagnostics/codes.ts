@@ -82,6 +82,7 @@ export const CODES = {
   'D1-613': { title: 'The snapshot chain is broken', severity: 'error' },
   'D1-614': { title: 'A half-written migration', severity: 'error' },
   'D1-615': { title: 'Another run is writing the migrations folder', severity: 'error' },
+  'D1-616': { title: 'No such migration in the folder', severity: 'error' },
   'D1-620': { title: 'The migration file already exists', severity: 'error' },
   'D1-621': { title: 'The migrations folder is not a folder', severity: 'error' },
   'D1-622': { title: 'The migrations folder cannot be written', severity: 'error' },

@@ -13,7 +13,7 @@ import {
   wranglerOrder,
 } from '../../src/d1/apply.js';
 import { checkIntegrity, describeSchema, dumpRows, readSequences } from '../../src/d1/inspect.js';
-import { splitStatements } from '../../src/d1/statements.js';
+import { splitStatements } from '../../src/sqltext/tokens.js';
 
 const PARENT_CHILD = `CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER NOT NULL REFERENCES p(id) ON DELETE CASCADE);

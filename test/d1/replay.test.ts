@@ -4,7 +4,7 @@
  * index, a hand-written table with a CASCADE foreign key), replayed into in-memory SQLite and read
  * back as a typed model, hand-written objects and drift. No database is mocked.
  */
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dependentsOf, type HandWrittenObject } from '../../src/d1/handwritten.js';
@@ -235,9 +235,9 @@ describe('what D1 runs that SQLite proper refuses, and files the journal does no
   });
 });
 
-const CORPUS = join(repoRoot, '../shared/corpus/real');
+const CORPUS = join(repoRoot, 'test/real/corpus');
 
-describe.skipIf(!existsSync(CORPUS))('real public folders (../shared/corpus/real)', () => {
+describe('real public folders (test/real/corpus)', () => {
   const replayed = (name: string, runner?: 'wrangler') => {
     const real = readRealSchema(join(CORPUS, name), runner ? { runner } : {});
     real.replay.db.close();

@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import { join } from 'node:path';
 import { applyMigration, openD1Database } from '../../src/d1/apply.js';
 import { checkIntegrity, describeSchema, dumpRows, readSequences, type Row } from '../../src/d1/inspect.js';
-import { leadingWords, splitStatements, unquoteIdentifier } from '../../src/d1/statements.js';
+import { leadingWords, splitStatements, unquoteIdentifier } from '../../src/sqltext/tokens.js';
 import type { Renames } from '../../src/diff/types.js';
 import type { GenerateResult } from '../../src/generate.js';
 import { summarizePlan } from '../../src/plan/summary.js';
