@@ -2,13 +2,14 @@
  * The `generate` pipeline: config → schema → snapshot → diff → plan → SQL → files.
  * Everything between loading the user's modules and writing files is a pure function.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig, type GenerateFlags, type ResolvedConfig } from './config/index.js';
 import { displayPath, PlanRefusal, UserInputError } from './diagnostics/errors.js';
+import type { Diagnostic } from './diagnostics/types.js';
 import { diffSchemas, findAmbiguities } from './diff/diff.js';
 import { hintsToRenames, type Hint } from './diff/hints.js';
-import type { Ambiguity, Renames } from './diff/types.js';
+import type { Ambiguity, Change, Renames } from './diff/types.js';
 import type { Plan, PlanOptions } from './plan/types.js';
 import { packageFile } from './package.js';
 import { loadSchemaModules, schemaFiles } from './schema/load.js';
@@ -66,6 +67,32 @@ const customSql = () => readFileSync(packageFile('templates/custom-migration.sql
 
 /** The schema files as every message names them. */
 const shownFiles = (files: string[], config: ResolvedConfig) => files.map((f) => displayPath(f, config.projectRoot)).join(', ');
+
+/** Whether a plan changes tables that hand-written triggers, views, indexes or tables may depend on. */
+const touchesTables = (plan: Plan) =>
+  plan.steps.some((st) => ['dropTable', 'renameTable', 'dropColumn', 'renameColumn'].includes(st.kind) || (st.kind === 'createTable' && st.as));
+
+/**
+ * Plans the change; where it rebuilds, drops or renames, plans again knowing what the migrations
+ * folder really builds (the replay): hand-written objects are kept working, and a snapshot that
+ * disagrees with the real database is said (D1-301). The everyday run never replays.
+ */
+async function planWithRealSchema(config: ResolvedConfig, prev: SchemaState, cur: SchemaState, changes: Change[], options: PlanOptions): Promise<Plan> {
+  const { planMigration } = await import('./plan/plan.js');
+  const plan = planMigration(prev, cur, changes, options);
+  if (!touchesTables(plan) || !existsSync(journalPath(config.out))) return plan;
+  const { readRealSchema } = await import('./d1/replay.js');
+  const real = readRealSchema(config.out);
+  real.replay.db.close();
+  if (real.replay.failure) {
+    const f = real.replay.failure;
+    const warning: Diagnostic = { code: 'D1-306', severity: 'warning', file: join(config.out, f.file), message: `The migrations folder could not be replayed (${f.file}: ${f.message}); hand-written triggers, views and indexes are not known to this plan.` };
+    return { ...plan, diagnostics: [...plan.diagnostics, warning] };
+  }
+  const drift: Diagnostic[] = real.drift.map((d) => ({ code: 'D1-301', severity: 'warning', message: `${d.message}.`.replace(/\.\.$/, '.') }));
+  const replanned = real.handWritten.length ? planMigration(prev, cur, changes, { ...options, handWritten: real.handWritten }) : plan;
+  return { ...replanned, diagnostics: [...replanned.diagnostics, ...drift] };
+}
 
 /** Loads the user's schema into drizzle-kit's snapshot shape. */
 export async function loadSchemaState(config: ResolvedConfig): Promise<SchemaState> {
@@ -158,8 +185,8 @@ async function generateLocked(options: GenerateOptions, config: ResolvedConfig, 
   if (!diff.changes.length) return { config, warnings: folderWarnings(folder), migration: null };
 
   // The everyday run ends above ("no changes"): load the planner and writers only when needed.
-  const [{ planMigration }, { renderMigration }] = await Promise.all([import('./plan/plan.js'), import('./sql/render.js')]);
-  const plan = planMigration(prev, cur, diff.changes, options);
+  const { renderMigration } = await import('./sql/render.js');
+  const plan = await planWithRealSchema(config, prev, cur, diff.changes, options);
   const refusals = plan.diagnostics.filter((d) => d.severity === 'error');
   // The planner names tables and columns; the fix (or the flag's target) is in the schema files.
   if (refusals.length) throw new PlanRefusal(refusals, schemaFiles(config.schema, config.projectRoot));

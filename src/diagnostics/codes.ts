@@ -36,6 +36,12 @@ export const CODES = {
   'D1-201': { title: 'More than 100 columns in a table', severity: 'warning' },
 
   // D1-3xx: hand-written SQL objects.
+  'D1-301': { title: 'The migrations build a different schema than the snapshot says', severity: 'warning' },
+  'D1-302': { title: 'A hand-written trigger or view reads a table the migration drops', severity: 'error' },
+  'D1-303': { title: 'A hand-written trigger, view or index uses a column the migration drops', severity: 'error' },
+  'D1-304': { title: 'A hand-written index on a dropped column is dropped first', severity: 'warning' },
+  'D1-305': { title: 'A hand-written table references a table the migration drops', severity: 'error' },
+  'D1-306': { title: 'The migrations folder could not be replayed', severity: 'warning' },
 
   // D1-4xx: lint findings.
 

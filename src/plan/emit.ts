@@ -13,6 +13,7 @@ import { dropDeletions, oldTargetsOf } from './drops.js';
 import { dropOrder, orderRenames, parentsFirst } from './order.js';
 import { columnKey } from './safety.js';
 import type { Guards } from './guards.js';
+import type { HandWrittenPlan } from './handwritten.js';
 import type { CopyColumn, GuardCheck, Rebuild, Step } from './types.js';
 import type { ViewPlan } from './views.js';
 
@@ -27,6 +28,7 @@ export interface Layout {
   copies: Map<string, CopyColumn[]>;
   guards: Guards;
   views: ViewPlan;
+  handWritten: HandWrittenPlan;
 }
 
 /** The steps of one phase of the file, and the names they share. */
@@ -61,6 +63,10 @@ function emitRenamesAndDrops(e: Emit): void {
     const c = dropChange(name);
     e.push({ kind: 'dropView', name, ...note(c ? 'the view changed or was removed' : 'the view reads a table this migration changes; it is created again at the end', c ? [c] : []) });
   }
+  const hw = e.layout.handWritten;
+  for (const name of hw.drop.triggers) e.push({ kind: 'dropTrigger', name, ...note('a hand-written trigger that reads a table this migration rebuilds; created again at the end') });
+  for (const name of hw.drop.views) e.push({ kind: 'dropView', name, ...note('a hand-written view that reads a table this migration changes; created again at the end') });
+  for (const name of hw.drop.indexes) e.push({ kind: 'dropIndex', name, ...note('a hand-written index on a column this migration drops') });
   // A dropped table whose name another table takes over steps aside first, and is dropped later
   // under its spare name (its children's references follow it there).
   for (const [key, prevName] of ctx.droppedPrevName) {
@@ -95,6 +101,9 @@ function emitCreates(e: Emit): void {
     const sources = (ctx.byTable.get(name) ?? []).filter((c) => c.kind !== 'renameColumn');
     const reason = rebuild.reasons.length ? 'rebuilt for changes ALTER TABLE cannot make' : 'moved onto its rebuilt parents, so their DROP TABLE cannot reach its rows';
     e.push({ kind: 'createTable', table: ctx.cur.tables[name]!, as: NEW_PREFIX + name, references: e.redirect, rebuild, ...note(reason, sources) });
+  }
+  for (const m of e.layout.handWritten.moved) {
+    e.push({ kind: 'createObject', object: 'table', name: NEW_PREFIX + m.name, sql: m.createSql, ...note('a hand-written table moved onto its rebuilt parents, so their DROP TABLE cannot reach its rows') });
   }
 }
 
@@ -131,6 +140,10 @@ function emitCopies(e: Emit): void {
       e.push({ kind: 'carrySequence', from: name, to: NEW_PREFIX + name, ...note('freed AUTOINCREMENT ids are never handed out again') });
     }
   }
+  for (const m of e.layout.handWritten.moved) {
+    const columns = m.columns.map((c) => ({ name: c, from: c }));
+    e.push({ kind: 'copyRows', from: m.name, to: NEW_PREFIX + m.name, columns, ...note('every row of the hand-written table copied once') });
+  }
 }
 
 /**
@@ -141,6 +154,8 @@ function emitDrops(e: Emit): void {
   const { ctx } = e.layout;
   const sequence = dropOrder([...e.rebuildOrder, ...ctx.dropped], oldTargetsOf(ctx));
   const deletions = dropDeletions(ctx, sequence, e.rebuilt);
+  // Hand-written tables reference drizzle's, never the other way round: they go first, children first.
+  for (const m of [...e.layout.handWritten.moved].reverse()) e.push({ kind: 'dropTable', name: m.name, ...note('the old version of a moved hand-written table') });
   for (const name of sequence) {
     const prevName = ctx.droppedPrevName.get(name);
     const c = prevName !== undefined ? ctx.changes.find((x) => x.kind === 'dropTable' && x.table.name === prevName) : undefined;
@@ -159,6 +174,7 @@ function emitDrops(e: Emit): void {
 function emitFinish(e: Emit, spare: { table: string; index: Index }[]): void {
   const { ctx, classification, views } = e.layout;
   for (const name of e.rebuildOrder) e.push({ kind: 'renameTable', from: NEW_PREFIX + name, to: name, ...note('the new table takes the old name; SQLite rewrites the references to it') });
+  for (const m of e.layout.handWritten.moved) e.push({ kind: 'renameTable', from: NEW_PREFIX + m.name, to: m.name, ...note('the moved hand-written table takes its old name') });
   for (const s of spare) e.push({ kind: 'dropIndex', name: s.index.name, ...note('the spare unique index is no longer needed') });
   // Columns with a foreign key are added once the old tables are gone: a new ON DELETE action on an
   // old parent would otherwise be compiled into that parent's DROP TABLE.
@@ -180,6 +196,8 @@ function emitFinish(e: Emit, spare: { table: string; index: Index }[]): void {
     const c = ctx.changes.find((x) => x.kind === 'createView' && x.view.name === view.name);
     e.push({ kind: 'createView', view, ...note(c ? 'new or changed view' : 'the view is created again over the changed tables', c ? [c] : []) });
   }
+  // Hand-written objects last: triggers after every copy, so no copied row fires them.
+  for (const o of e.layout.handWritten.create) e.push({ kind: 'createObject', object: o.kind, name: o.name, sql: o.sql, ...note(`the hand-written ${o.kind} is created again`) });
 }
 
 /** A guard step, when there is something to check: it aborts the migration unless `what` holds. */

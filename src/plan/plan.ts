@@ -24,6 +24,7 @@ import { planCopies } from './copies.js';
 import { emitSteps } from './emit.js';
 import { parentsFirst } from './order.js';
 import { planGuards } from './guards.js';
+import { planHandWritten } from './handwritten.js';
 import { columnLimit, guardedTables, unusableForeignKeys } from './safety.js';
 import type { Plan, PlanOptions, Rebuild } from './types.js';
 import { viewsToRecreate } from './views.js';
@@ -63,7 +64,11 @@ export function planMigration(prev: SchemaState, cur: SchemaState, changes: Chan
     movedOffParents: moved.get(table) ?? [],
   }));
   const views = viewsToRecreate(ctx, rebuildNames, classification.nativeDrops.map((d) => d.table));
+  const handWritten = planHandWritten(ctx, options.handWritten ?? [], rebuildNames, views.dropped);
+  const handWrittenRefusals = handWritten.diagnostics.filter((d) => d.severity === 'error');
+  if (handWrittenRefusals.length) return { steps: [], diagnostics: handWrittenRefusals };
   const guards = planGuards(ctx, copies, checked);
-  const steps = emitSteps({ ctx, classification, rebuilds, copies: copies.copies, guards, views });
-  return { steps, diagnostics: [...foreignKeyProblems, ...columnLimit(ctx, rebuildNames), ...guards.warnings] };
+  guards.atEnd.push(...handWritten.guards);
+  const steps = emitSteps({ ctx, classification, rebuilds, copies: copies.copies, guards, views, handWritten });
+  return { steps, diagnostics: [...foreignKeyProblems, ...columnLimit(ctx, rebuildNames), ...guards.warnings, ...handWritten.diagnostics] };
 }

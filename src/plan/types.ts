@@ -1,3 +1,4 @@
+import type { HandWrittenObject } from '../d1/handwritten.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { Change } from '../diff/types.js';
 import type { CheckConstraint, Column, ForeignKey, Index, Table, View } from '../snapshot/types.js';
@@ -71,7 +72,10 @@ export type StepCommand =
    * Aborts the file, before anything is committed, when one of `checks` finds offending rows: each
    * check is a named CHECK constraint of the helper table `table`, so D1's error names it.
    */
-  | { kind: 'guard'; table: string; checks: GuardCheck[] };
+  | { kind: 'guard'; table: string; checks: GuardCheck[] }
+  | { kind: 'dropTrigger'; name: string }
+  /** An object written by hand (`--custom`), created from its own SQL (renames applied). */
+  | { kind: 'createObject'; object: 'table' | 'trigger' | 'view' | 'index'; name: string; sql: string };
 
 /**
  * One planned step: the command, why it is there, and the schema changes it carries out (none for
@@ -89,6 +93,11 @@ export interface Plan {
 }
 
 export interface PlanOptions {
+  /**
+   * What the replayed migrations folder holds beyond drizzle's snapshot (triggers, views, indexes,
+   * tables written by hand): kept working across this migration's rebuilds, drops and renames.
+   */
+  handWritten?: HandWrittenObject[];
   /** `table.column` → SQL expression filling NOT NULL columns (new, or made NOT NULL) on existing rows. */
   backfill?: Record<string, string>;
   /**

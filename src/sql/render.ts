@@ -99,6 +99,11 @@ export function stepSql(step: StepCommand): string[] {
       return [`CREATE VIEW ${ident(step.view.name)} AS ${step.view.definition};`];
     case 'guard':
       return guardSql(step);
+    case 'dropTrigger':
+      return [`DROP TRIGGER ${ident(step.name)};`];
+    case 'createObject':
+      // The user's own statement, as sqlite_schema keeps it (with this migration's renames applied).
+      return [`${step.sql.trimEnd().replace(/;$/, '')};`];
   }
 }
 
