@@ -68,6 +68,25 @@ const customSql = () => readFileSync(packageFile('templates/custom-migration.sql
 /** The schema files as every message names them. */
 const shownFiles = (files: string[], config: ResolvedConfig) => files.map((f) => displayPath(f, config.projectRoot)).join(', ');
 
+/**
+ * Every `--backfill` value must be one SQL expression over the columns the copy reads: the old
+ * table's, under their names after this migration's renames (D1-714).
+ */
+async function checkBackfills(backfill: Record<string, string>, prev: SchemaState, cur: SchemaState, changes: Change[]): Promise<void> {
+  const { expressionProblem } = await import('./d1/expression.js');
+  for (const [target, expression] of Object.entries(backfill)) {
+    const table = target.split('.')[0]!;
+    if (!cur.tables[table]) continue; // the planner says which names are unknown (D1-701)
+    const prevName = changes.flatMap((c) => (c.kind === 'renameTable' && c.to === table ? [c.from] : []))[0] ?? table;
+    const renamed = new Map(changes.flatMap((c) => (c.kind === 'renameColumn' && c.table === table ? [[c.from, c.to] as const] : [])));
+    const columns = Object.keys(prev.tables[prevName]?.columns ?? {}).map((c) => renamed.get(c) ?? c);
+    const problem = expressionProblem(expression, columns);
+    if (problem) {
+      throw new UserInputError('D1-714', `--backfill ${target}=${expression} is not one SQL expression: ${problem}. Pass a single expression, e.g. --backfill "${target}='none'" or --backfill "${target}=lower(name)".`);
+    }
+  }
+}
+
 /** Whether a plan changes tables that hand-written triggers, views, indexes or tables may depend on. */
 const touchesTables = (plan: Plan) =>
   plan.steps.some((st) => ['dropTable', 'renameTable', 'dropColumn', 'renameColumn'].includes(st.kind) || (st.kind === 'createTable' && st.as));
@@ -185,6 +204,7 @@ async function generateLocked(options: GenerateOptions, config: ResolvedConfig, 
   if (!diff.changes.length) return { config, warnings: folderWarnings(folder), migration: null };
 
   // The everyday run ends above ("no changes"): load the planner and writers only when needed.
+  if (options.backfill && Object.keys(options.backfill).length) await checkBackfills(options.backfill, prev, cur, diff.changes);
   const { renderMigration } = await import('./sql/render.js');
   const plan = await planWithRealSchema(config, prev, cur, diff.changes, options);
   const refusals = plan.diagnostics.filter((d) => d.severity === 'error');

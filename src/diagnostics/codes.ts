@@ -74,6 +74,7 @@ export const CODES = {
   'D1-557': { title: 'A name starting with sqlite_', severity: 'error' },
   'D1-558': { title: 'A name drizzle-d1 uses for its temporary objects', severity: 'error' },
   'D1-559': { title: 'A name starting with _cf_', severity: 'error' },
+  'D1-560': { title: 'A foreign key to a table the schema does not contain', severity: 'error' },
 
   // D1-6xx: the migrations folder and the file system.
   'D1-601': { title: 'The journal is not a drizzle-kit journal', severity: 'error' },
@@ -109,6 +110,7 @@ export const CODES = {
   'D1-711': { title: '--hints-file cannot be read', severity: 'error' },
   'D1-712': { title: 'The rename prompt was cancelled', severity: 'error' },
   'D1-713': { title: 'Unknown command or flag', severity: 'error' },
+  'D1-714': { title: 'A --backfill value is not one SQL expression', severity: 'error' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -49,8 +49,10 @@ export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 export function planContext(prev: SchemaState, cur: SchemaState, changes: Change[]): PlanContext {
   const droppedPrevNames = ofKind(changes, 'dropTable').map((c) => c.table.name);
-  // A dropped table whose name a renamed table takes over is known (and dropped) by a spare name.
-  const dropName = (prevName: string) => (cur.tables[prevName] ? DROP_PREFIX + prevName : prevName);
+  // A dropped table whose name a renamed or new table takes over (SQLite ignores letter case) is
+  // known, and dropped, by a spare name.
+  const taken = new Set(Object.keys(cur.tables).map((n) => n.toLowerCase()));
+  const dropName = (prevName: string) => (taken.has(prevName.toLowerCase()) ? DROP_PREFIX + prevName : prevName);
   const droppedPrevName = new Map(droppedPrevNames.map((n) => [dropName(n), n]));
   const renamedTables = ofKind(changes, 'renameTable');
   const curNameOf = new Map(renamedTables.map((r) => [r.from, r.to]));

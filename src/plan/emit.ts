@@ -10,7 +10,7 @@ import type { Index, SchemaState, Table } from '../snapshot/types.js';
 import type { Classification } from './classify.js';
 import { NEW_PREFIX, type PlanContext } from './context.js';
 import { dropDeletions, oldTargetsOf } from './drops.js';
-import { dropOrder, orderRenames, parentsFirst } from './order.js';
+import { dropOrder, orderRenames, parentsFirst, sameTableName } from './order.js';
 import { columnKey } from './safety.js';
 import type { Guards } from './guards.js';
 import type { HandWrittenPlan } from './handwritten.js';
@@ -73,7 +73,7 @@ function emitRenamesAndDrops(e: Emit): void {
     const c = ctx.changes.find((x) => x.kind === 'dropTable' && x.table.name === prevName)!;
     if (key !== prevName) e.push({ kind: 'renameTable', from: prevName, to: key, ...note('a renamed table takes over the name of this dropped table', [c]) });
   }
-  for (const r of orderRenames(ctx.renamedTables)) e.push({ kind: 'renameTable', from: r.from, to: r.to, ...note('table renamed', [r.source]) });
+  for (const r of orderRenames(ctx.renamedTables, sameTableName)) e.push({ kind: 'renameTable', from: r.from, to: r.to, ...note('table renamed', [r.source]) });
   for (const table of new Set(ctx.columnRenames.map((r) => r.table))) {
     const renames = ctx.columnRenames.filter((r) => r.table === table);
     for (const r of orderRenames(renames)) e.push({ kind: 'renameColumn', table, from: r.from, to: r.to, ...note('column renamed in place, so a rebuild copies its values', [r.source]) });

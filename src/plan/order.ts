@@ -53,12 +53,19 @@ export function dropOrder(names: string[], targetsOf: (name: string) => { to: st
   return out;
 }
 
-/** Renames in an order where no target name is still taken; a swap goes through a spare name. */
-export function orderRenames<R extends { from: string; to: string }>(renames: R[]): { from: string; to: string; source: R }[] {
+/**
+ * Renames in an order where no target name is still taken; a swap goes through a spare name, and so
+ * does a rename that only changes letter case where `sameName` ignores case (SQLite refuses
+ * `ALTER TABLE users RENAME TO Users`: "there is already another table or index with this name").
+ */
+export function orderRenames<R extends { from: string; to: string }>(
+  renames: R[],
+  sameName: (a: string, b: string) => boolean = (a, b) => a === b,
+): { from: string; to: string; source: R }[] {
   const pending = renames.map((r) => ({ from: r.from, to: r.to, source: r }));
   const out: typeof pending = [];
   while (pending.length) {
-    const i = pending.findIndex((r) => !pending.some((o) => o !== r && o.from === r.to));
+    const i = pending.findIndex((r) => !sameName(r.from, r.to) && !pending.some((o) => o !== r && sameName(o.from, r.to)));
     if (i >= 0) {
       out.push(pending.splice(i, 1)[0]!);
     } else {
@@ -70,3 +77,6 @@ export function orderRenames<R extends { from: string; to: string }>(renames: R[
   }
   return out;
 }
+
+/** SQLite compares table, view and index names without regard to ASCII letter case. */
+export const sameTableName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

@@ -65,9 +65,11 @@ export function unusableForeignKeys(ctx: PlanContext, checked: string[]): Diagno
   return out;
 }
 
-/** D1 refuses a table with more than 100 columns. */
+/** D1 refuses a table with more than 100 columns: said for every table this migration creates, rebuilds or widens. */
 export function columnLimit(ctx: PlanContext, rebuildNames: string[]): Diagnostic[] {
-  return rebuildNames
+  const widened = ctx.changes.flatMap((c) => (c.kind === 'addColumn' ? [c.table] : []));
+  const named = new Set([...ctx.created, ...rebuildNames, ...widened]);
+  return [...named]
     .filter((t) => Object.keys(ctx.cur.tables[t]!.columns).length > D1_MAX_COLUMNS)
     .map((table) => ({ code: 'D1-201', severity: 'warning', table, message: `\`${table}\` has more than 100 columns, which D1 does not allow.` }));
 }

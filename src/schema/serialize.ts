@@ -28,6 +28,7 @@ import { serializeColumns } from './columns.js';
 import { addUniqueConstraints, serializeChecks, serializeForeignKeys, serializePrimaryKeys } from './constraints.js';
 import { addIndexes, claimIndexNames, type InternalIndexes } from './indexes.js';
 import { checkNames } from './names.js';
+import { checkReferencedTables } from './references.js';
 import { SchemaError } from './schema-error.js';
 import { serializerFor, type Serializer } from './serializer.js';
 import type { Casing, DrizzleModules, TableConfigLike } from './shapes.js';
@@ -84,6 +85,7 @@ export function serializeSchema(entities: { tables: unknown[]; views: unknown[] 
   refuseIndexesNamedLikeTables(indexOwners, tables, views);
   const state: SchemaState = { tables, views, internal: { indexes: internal } };
   checkNames(state);
+  checkReferencedTables(state);
   return state;
 }
 

@@ -112,11 +112,13 @@ export function planHeader(plan: Plan): string {
   const { rebuilds } = summarizePlan(plan);
   if (!rebuilds.length) return '';
   const lines = ['-- drizzle-d1: D1-safe table rebuilds (foreign keys deferred, never switched off).'];
+  // A line break would end the comment, and the rest of a hostile name would run as SQL.
+  const comment = (text: string) => text.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
   for (const r of rebuilds) {
-    if (r.reasons.length) lines.push(`--   rebuilt ${r.table}: ${r.reasons.join('; ')}`);
+    if (r.reasons.length) lines.push(comment(`--   rebuilt ${r.table}: ${r.reasons.join('; ')}`));
     if (r.movedOffParents.length) {
       const why = r.movedOffParents.map((m) => `ON DELETE ${m.onDelete} -> ${m.parent}`).join(', ');
-      lines.push(`--   moved ${r.table} to the new parent table (${why}); each row copied once`);
+      lines.push(comment(`--   moved ${r.table} to the new parent table (${why}); each row copied once`));
     }
   }
   return lines.join('\n') + '\n';
