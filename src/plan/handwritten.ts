@@ -69,14 +69,16 @@ function touchOf(ctx: PlanContext, rebuildNames: string[], droppedViews: string[
  * `ALTER TABLE … RENAME`, but these are dropped before the renames and created again after them.
  * `NEW.` and `OLD.` name the trigger's table.
  */
-function afterRenames(ctx: PlanContext, sql: string, triggerTable?: string): string {
+function afterRenames(ctx: PlanContext, sql: string, scope: string[], triggerTable?: string): string {
   const tables = new Map(ctx.renamedTables.map((r) => [lower(r.from), r.to]));
   const columns = new Map<string, Map<string, string>>();
   for (const r of ctx.columnRenames) {
     const t = lower(ctx.prevName(r.table));
     columns.set(t, (columns.get(t) ?? new Map()).set(lower(r.from), r.to));
   }
-  const anyColumn = (name: string) => [...columns.values()].map((m) => m.get(lower(name))).find((x) => x !== undefined);
+  // An unqualified name is a column of one of the tables in scope (the index's or trigger's table, the relations a view reads).
+  const inScope = scope.map(lower);
+  const anyColumn = (name: string) => inScope.map((t) => columns.get(t)?.get(lower(name))).find((x) => x !== undefined);
   return rewriteReferences(sql, (ref) => {
     if (ref.qualifier === undefined) return { name: tables.get(lower(ref.name)) ?? anyColumn(ref.name) };
     const q = /^(new|old)$/i.test(ref.qualifier) && triggerTable ? triggerTable : ref.qualifier;
@@ -129,7 +131,8 @@ function planObject(ctx: PlanContext, o: HandWrittenObject, touch: Touch, moved:
   }
   // An index of a rebuilt table goes with the old table; one on another table stays valid.
   else if (!(onTable !== undefined && reaches(onTable))) return;
-  out.create.push({ kind: o.kind, name: o.name, sql: afterRenames(ctx, o.sql, o.kind === 'trigger' ? o.trigger.table : undefined) });
+  const scope = o.kind === 'index' ? [o.index.table] : o.references.map((r) => r.name);
+  out.create.push({ kind: o.kind, name: o.name, sql: afterRenames(ctx, o.sql, scope, o.kind === 'trigger' ? o.trigger.table : undefined) });
 }
 
 /**

@@ -137,6 +137,21 @@ describe('hand-written SQL objects survive a rebuild', () => {
   });
 });
 
+describe('drift between the snapshot and what the migrations build', () => {
+  it('a hand-edited migration is said in words when a later migration rebuilds (D1-301)', async () => {
+    const p = new TempProject();
+    projects.push(p);
+    p.schema(blog());
+    const init = await p.generate({ flags: { name: 'init' } });
+    // Someone edited the SQL drizzle wrote: users.email became NOT NULL behind the snapshot's back.
+    writeFileSync(init.migration!.sqlPath, readFileSync(init.migration!.sqlPath, 'utf8').replace('`email` text', '`email` text NOT NULL'));
+    p.schema(blog("text('name').notNull().default('anon')"));
+    const change = await p.generate({ flags: { name: 'change' } });
+    const drift = change.migration!.plan!.diagnostics.filter((d) => d.code === 'D1-301');
+    expect(drift.map((d) => d.message).join('\n')).toMatch(/users\.email/);
+  });
+});
+
 describe("drizzle-kit's migration for the same change", () => {
   it('fails on the hand-written view, or loses the triggers and the CASCADE table rows', async () => {
     const { files } = await history(blog("text('name').notNull().default('anon')"));
