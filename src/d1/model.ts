@@ -6,7 +6,7 @@
  * authorizer refuses are fine to use.
  */
 import type Database from 'better-sqlite3';
-import { isInternalTable } from './inspect.js';
+import { isInternalTable, type ColumnDescription } from './inspect.js';
 import { indexRelations, relationUses, type Relation, type RelationIndex, type RelationUse } from './references.js';
 import {
   nameOf,
@@ -142,14 +142,8 @@ interface SchemaRow {
   sql: string | null;
 }
 
-interface XInfoRow {
-  name: string;
-  type: string;
-  notnull: number;
-  dflt_value: string | null;
-  pk: number;
-  hidden: number;
-}
+/** A row of `PRAGMA table_xinfo` (read on the in-memory replay only, never emitted into a migration). */
+type XInfoRow = ColumnDescription;
 
 const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const GENERATED = ['no', 'hidden', 'virtual', 'stored'] as const;

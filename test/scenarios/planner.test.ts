@@ -11,7 +11,7 @@ import { summarizePlan } from '../../src/plan/summary.js';
 import { scenarios } from './scenarios.js';
 import { survivingRows } from './rows.js';
 
-const FORBIDDEN = [/(?<!defer_)foreign_keys\s*=\s*off/i, /\bBEGIN\b/i, /\bCOMMIT\b/i, /\bSAVEPOINT\b/i, /\bTEMP(ORARY)?\b/i];
+const FORBIDDEN = [/(?<!defer_)foreign_keys\s*=\s*off/i, /pragma_/i, /\bBEGIN\b/i, /\bCOMMIT\b/i, /\bSAVEPOINT\b/i, /\bTEMP(ORARY)?\b/i];
 
 const projects: TempProject[] = [];
 afterAll(() => projects.forEach((p) => p.dispose()));
