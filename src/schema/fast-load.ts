@@ -63,6 +63,8 @@ const PRELUDE =
   'exportAll: __vite_ssr_exportAll__, meta: __vite_ssr_import_meta__, done: __d1_done__ } = ' +
   'globalThis[Symbol.for("drizzle-d1.fast-load")](module, require);';
 
+const TSCONFIG_OPTIONS = /"(?:extends|paths|baseUrl|verbatimModuleSyntax|preserveValueImports|experimentalDecorators)"/;
+
 interface TsconfigOptions {
   /** `verbatimModuleSyntax` / `preserveValueImports`: keep imports that are never used as values. */
   keepValueImports: boolean;
@@ -74,8 +76,12 @@ interface TsconfigOptions {
  * (`experimentalDecorators`) or cannot be read (tsx then applies its own lenient reading).
  */
 function readTsconfig(tsconfigPath: string | undefined): TsconfigOptions | null {
-  if (!tsconfigPath) return { keepValueImports: false, matchPaths: null };
+  const defaults = { keepValueImports: false, matchPaths: null };
+  if (!tsconfigPath) return defaults;
   try {
+    // Loading get-tsconfig costs ~5 ms (more on a busy machine): only a tsconfig naming an option
+    // the fast path honours, or another tsconfig, needs it.
+    if (!TSCONFIG_OPTIONS.test(readFileSync(tsconfigPath, 'utf8'))) return defaults;
     const { createPathsMatcher, parseTsconfig } = localRequire('get-tsconfig') as typeof import('get-tsconfig');
     const config = parseTsconfig(tsconfigPath);
     const options = config.compilerOptions ?? {};
@@ -89,21 +95,23 @@ function readTsconfig(tsconfigPath: string | undefined): TsconfigOptions | null 
   }
 }
 
-function oxcError(filename: string, errors: { message: string }[]): FastPathUnsupported {
-  return new FastPathUnsupported(`${filename}: ${errors.map((e) => e.message).join('; ')}`);
+/** oxc's diagnostics that stop the fast path: errors (its parser recovers from some, which tsx would reject). */
+function failIfErrors(filename: string, diagnostics: { severity: string; message: string }[]): void {
+  const errors = diagnostics.filter((d) => d.severity === 'Error');
+  if (errors.length) throw new FastPathUnsupported(`${filename}: ${errors.map((e) => e.message).join('; ')}`);
 }
 
 /** TypeScript source → CommonJS that calls the runtime below. */
 function compileTs(oxc: Oxc, filename: string, source: string, options: TsconfigOptions): string {
   const stripped = oxc.transformSync(filename, source, { typescript: { onlyRemoveTypeImports: options.keepValueImports } });
-  if (stripped.errors.length) throw oxcError(filename, stripped.errors);
+  failIfErrors(filename, stripped.errors);
   return compileEsm(oxc, filename, stripped.code);
 }
 
 /** JavaScript with `import`/`export` → CommonJS that calls the runtime below; a script is left as it is. */
 function compileEsm(oxc: Oxc, filename: string, code: string): string {
   const esm = oxc.moduleRunnerTransformSync(filename, code);
-  if (esm.errors.length) throw oxcError(filename, esm.errors);
+  failIfErrors(filename, esm.errors);
   // No import/export at all: a script (CommonJS, maybe written in TypeScript) runs as it is.
   if (!esm.code.includes('__vite_ssr_')) return code;
   // The prelude stays on the first line; `__d1_done__()` defines exports not yet defined when the body ends.

@@ -339,3 +339,26 @@ export const meta = { kind, legacy, cjs: cjs.name, url: typeof import.meta.url }
     expect(activeLoader()).toBe('fast');
   });
 });
+
+describe('generate through the fast path: .env, a config that reads it, casing', () => {
+  it('reads .env before the TypeScript config, applies snake_case to a TypeScript schema folder', async () => {
+    const { generate } = await import('../generate.js');
+    const dir = project({
+      '.env': 'D1_LOAD_TEST_SCHEMA=./src/db\n',
+      'drizzle.config.ts': `import { defineConfig } from 'drizzle-kit';
+const schema: string = process.env.D1_LOAD_TEST_SCHEMA ?? 'missing';
+export default defineConfig({ dialect: 'sqlite', schema, out: './drizzle', casing: 'snake_case' });
+`,
+      'src/db/users.ts': `import { sqliteTable, integer, text } from 'drizzle-orm/sqlite-core';\nexport const users = sqliteTable('users', { id: integer().primaryKey(), fullName: text() });\n`,
+      'src/db/posts.ts': `import { sqliteTable, integer } from 'drizzle-orm/sqlite-core';\nimport { users } from './users.js';\nexport const posts = sqliteTable('posts', { id: integer().primaryKey(), authorId: integer().references(() => users.id) });\n`,
+    });
+    try {
+      const result = await generate({ cwd: dir, flags: { name: 'init' } });
+      expect(activeLoader()).toBe('fast');
+      expect(result.migration!.sql).toContain('`full_name` text');
+      expect(result.migration!.sql).toContain('FOREIGN KEY (`author_id`) REFERENCES `users`(`id`)');
+    } finally {
+      delete process.env.D1_LOAD_TEST_SCHEMA;
+    }
+  });
+});
