@@ -257,8 +257,43 @@ export function prepareFastTs(tsconfigPath: string | undefined): FastTs | null {
   if (process.sourceMapsEnabled) return null;
   const options = readTsconfig(tsconfigPath);
   if (!options) return null;
+  const oxc = loadOxc();
+  return oxc ? { oxc, options } : null;
+}
+
+/** The binding packages oxc-transform's own (napi-rs) loader would pick for this platform, in its order. */
+function bindingNames(): string[] {
+  const { platform, arch } = process;
+  if (platform === 'linux') {
+    const abis = arch === 'arm' ? ['gnueabihf', 'musleabihf'] : ['gnu', 'musl'];
+    return abis.map((abi) => `@oxc-transform/binding-linux-${arch}-${abi}`);
+  }
+  if (platform === 'win32') return [`@oxc-transform/binding-win32-${arch}-msvc`];
+  if (platform === 'android' && arch === 'arm') return ['@oxc-transform/binding-android-arm-eabi'];
+  return [`@oxc-transform/binding-${platform}-${arch}`];
+}
+
+/**
+ * The platform's native binding, required directly next to oxc-transform: its entry is an ES module,
+ * which Node 20 only require()s from 20.19 on, and then through the ESM loader (9 ms against 3.6 ms
+ * for the binding alone, measured here). The package entry is the second choice (it also knows WASI).
+ */
+function loadOxc(): Oxc | null {
+  let packageRequire: NodeJS.Require;
   try {
-    return { oxc: localRequire('oxc-transform') as Oxc, options };
+    packageRequire = createRequire(localRequire.resolve('oxc-transform/package.json'));
+  } catch {
+    return null;
+  }
+  for (const name of bindingNames()) {
+    try {
+      return packageRequire(name) as Oxc;
+    } catch {
+      // not installed for this platform, or the wrong libc: try the next
+    }
+  }
+  try {
+    return localRequire('oxc-transform') as Oxc;
   } catch {
     return null;
   }
