@@ -1,19 +1,18 @@
 /** The drizzle-d1 build under test, and what the report says about the machine. */
 import Database from 'better-sqlite3';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, readFileSync, symlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { join } from 'node:path';
 import { gnuTime } from './child.js';
-import { D1_BIN, d1Root, log, repo } from './env.js';
+import { d1Root, log, repo } from './env.js';
 
 /** Compile src/ into the temp folder with bin/, package.json and templates beside it (unless --no-build). */
 export function buildUnderTest(): void {
   if (d1Root === repo) return;
   log(`compiling src/ into ${join(d1Root, 'dist')}`);
   execFileSync(process.execPath, [join(repo, 'scripts', 'build.mjs'), '--out-dir', join(d1Root, 'dist')], { cwd: repo, stdio: 'inherit' });
-  mkdirSync(join(d1Root, 'bin'));
-  copyFileSync(join(repo, 'bin', 'drizzle-d1.cjs'), D1_BIN);
+  cpSync(join(repo, 'bin'), join(d1Root, 'bin'), { recursive: true });
   copyFileSync(join(repo, 'package.json'), join(d1Root, 'package.json'));
   cpSync(join(repo, 'templates'), join(d1Root, 'templates'), { recursive: true });
   symlinkSync(join(repo, 'node_modules'), join(d1Root, 'node_modules'), 'dir');
