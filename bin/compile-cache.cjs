@@ -1,8 +1,8 @@
 'use strict';
 /**
- * A V8 code cache for the CommonJS modules every run compiles again: drizzle-d1's own bundle and the
- * packages it and the schema load from node_modules (drizzle-orm, zod, commander …). Never the user's
- * own files: they are the ones that change between runs.
+ * A V8 code cache for the CommonJS modules every run compiles again: the packages drizzle-d1 and the
+ * schema load from node_modules (drizzle-orm, zod, commander …), and drizzle-d1's dist/ files without a
+ * dynamic import(). Never the user's own files: they are the ones that change between runs.
  *
  * Why: a run of `generate` is a cold process each time, and compiling that JavaScript is a fair share of
  * it. Node 22.1+ has this built in (module.enableCompileCache(), used when present); Node 20 does not.
