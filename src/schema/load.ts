@@ -81,7 +81,7 @@ export function activeLoader(): 'fast' | 'tsx' | null {
 
 /**
  * Register a hook for the user's TypeScript: the fast path unless it cannot serve this project (see
- * registerFastTs) or already gave way to tsx for it, else tsx. True when the fast path is active.
+ * prepareFastTs) or already gave way to tsx for it, else tsx. True when the fast path is active.
  */
 function ensureLoader(projectRoot: string): boolean {
   if (isBunOrDeno()) return false;
