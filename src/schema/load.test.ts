@@ -330,6 +330,29 @@ export const meta = { kind, legacy, cjs: cjs.name, url: typeof import.meta.url }
     }
   });
 
+  it('an import that does not resolve is reported as through tsx (which gets the load)', async () => {
+    const dir = project({ 'schema.ts': `import { x } from './missing';\nexport const y = x;\n` });
+    const err = await asyncUserError(loadSchemaModules([path.join(dir, 'schema.ts')], dir));
+    expect(err.message).toContain("Cannot find module './missing'");
+    expect(activeLoader()).toBe('tsx');
+  });
+
+  it('TSX_TSCONFIG_PATH names the tsconfig on the fast path too', async () => {
+    const dir = project({
+      'config/tsconfig.paths.json': JSON.stringify({ compilerOptions: { paths: { '#lib/*': ['../lib/*'] } } }),
+      'lib/name.ts': `export const name: string = 'via env';`,
+      'schema.ts': `import { name } from '#lib/name';\nexport const got = name;\n`,
+    });
+    process.env.TSX_TSCONFIG_PATH = path.join(dir, 'config/tsconfig.paths.json');
+    try {
+      const { modules } = await loadSchemaModules([path.join(dir, 'schema.ts')], dir);
+      expect(modules[0]!.got).toBe('via env');
+      expect(activeLoader()).toBe('fast');
+    } finally {
+      delete process.env.TSX_TSCONFIG_PATH;
+    }
+  });
+
   it('a TypeScript config loads through the fast path', async () => {
     const dir = project({
       'drizzle.config.ts': `import { defineConfig } from 'drizzle-kit';\nconst out: string = './migrations';\nexport default defineConfig({ dialect: 'sqlite', schema: './s.ts', out });\n`,
