@@ -7,5 +7,8 @@
 // lets the process exit (~15 ms after a 300-table schema): a full collection, if one is due, is cheaper.
 // The V8 flag is set before anything is compiled: the compile cache's data is only valid for the same flags.
 require('node:v8').setFlagsFromString('--no-incremental-marking');
+// dist/cli.cjs imports ES-module packages through this (scripts/build.mjs says why): an import() in a file
+// Node compiled itself.
+globalThis[Symbol.for('drizzle-d1.import')] = (specifier) => import(specifier);
 require('./compile-cache.cjs').enableCompileCache(require('node:path').join(__dirname, '..', 'dist'));
 require('../dist/cli.cjs').main();
