@@ -163,7 +163,7 @@ What the fast path cannot do goes to tsx, which then loads the whole project as 
 \`file:line:col: ERROR\` wording), top-level await, an import it cannot resolve, Node's source maps turned on, no
 oxc-transform binary for the platform, an unreadable tsconfig. tsconfig \`paths\`/\`baseUrl\` (with \`extends\`) and
 \`verbatimModuleSyntax\` are honoured on the fast path. Separately, \`bin/compile-cache.cjs\` keeps V8's compiled code of
-the packages in node_modules between runs on Node 20 (never the user's files); the *every file cold* case
+drizzle-d1's bundle and the packages in node_modules between runs on Node 20 (never the user's files); the *every file cold* case
 starts without it too.`;
 
 function probeSection(probes: Probe[]): string {
