@@ -10,6 +10,7 @@
  *   node scripts/build.mjs [--out-dir <dir>]   (default: dist)
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -24,16 +25,36 @@ execFileSync(
   { stdio: 'inherit' },
 );
 
+const cliBundle = path.join(outDir, 'cli.cjs');
 await build({
   entryPoints: [path.join(repo, 'src/cli/index.ts')],
-  outfile: path.join(outDir, 'cli.cjs'),
+  outfile: cliBundle,
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
   packages: 'external',
   // CommonJS has no import.meta: the bundle's own file URL stands in (createRequire anchors on it).
-  banner: { js: "'use strict';\nconst importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // The dynamic import()s go through a function bin/ provides (see routeDynamicImports).
+  banner: {
+    js:
+      "'use strict';\nconst importMetaUrl = require('node:url').pathToFileURL(__filename).href;\n" +
+      "const __drizzleD1Import = globalThis[Symbol.for('drizzle-d1.import')] ?? ((specifier) => import(specifier));",
+  },
   define: { 'import.meta.url': 'importMetaUrl' },
   logLevel: 'warning',
 });
+
+/**
+ * bin/compile-cache.cjs compiles the bundle with vm.Script to reuse V8's code between runs, and on
+ * Node 20 an import() inside such a script fails (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING_FLAG without
+ * --experimental-vm-modules). So the bundle's import() of packages (ESM-only ones such as
+ * @inquirer/prompts) calls `__drizzleD1Import` (banner), which bin/drizzle-d1.cjs defines in a file Node
+ * compiles itself. Only `import("<package>")` calls are rewritten: the banner's own fallback stays.
+ */
+function routeDynamicImports(file) {
+  const code = readFileSync(file, 'utf8');
+  const routed = code.replace(/\bimport\((?="[^"./][^"]*"\))/g, '__drizzleD1Import(');
+  writeFileSync(file, routed);
+}
+routeDynamicImports(cliBundle);

@@ -1,7 +1,12 @@
 /**
  * Loading the user's config and schema modules the way drizzle-kit 0.31.10+ does: CommonJS `require()`
- * through tsx's global require hook (`tsx/cjs/api` `register()`), so TypeScript, ESM syntax, extensionless
- * imports and tsconfig `paths` behave exactly as they do under `drizzle-kit generate`.
+ * with a TypeScript hook, so TypeScript, ESM syntax, extensionless imports and tsconfig `paths` behave
+ * exactly as they do under `drizzle-kit generate`.
+ *
+ * The hook is fast-load.ts (oxc-transform in-process, no transform cache needed) when it can serve the
+ * project, else tsx's global require hook (`tsx/cjs/api` `register()`), as drizzle-kit uses. A load the
+ * fast path cannot finish (an error tsx might not give: syntax it does not take, an import it cannot
+ * resolve) is redone once through tsx, and that project stays on tsx in this process.
  *
  * tsx is only loaded when it is needed: a `.json` config, or a `.js`/`.cjs`/`.mjs` config that Node can
  * require on its own, never pulls it in.
@@ -10,6 +15,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { displayPath, UserInputError } from '../diagnostics/errors.js';
+import { FastPathUnsupported, prepareFastTs, registerFastTs } from './fast-load.js';
 
 export interface DrizzleModules {
   orm: typeof import('drizzle-orm');
@@ -35,6 +41,9 @@ interface TsxCjsApi {
 
 /** The active global registration and the tsconfig it was made for. */
 let tsxState: { key: string; unregister: () => void } | null = null;
+/** The fast path's registration (fast-load.ts), and the projects (root + tsconfig) it gave way to tsx for. */
+let fastState: { key: string; unregister: () => void } | null = null;
+const tsxOnly = new Set<string>();
 
 function isBunOrDeno(): boolean {
   const g = globalThis as Record<string, unknown>;
@@ -57,6 +66,55 @@ function findTsconfig(dir: string): string | undefined {
   }
 }
 
+/** The tsconfig tsx would use for `projectRoot` (`TSX_TSCONFIG_PATH` wins) and a key naming that choice. */
+function tsconfigOf(projectRoot: string): { userTsconfig?: string; tsconfig?: string; key: string } {
+  const userTsconfig = process.env.TSX_TSCONFIG_PATH;
+  const tsconfig = userTsconfig ? undefined : findTsconfig(projectRoot);
+  const key = userTsconfig ? `env:${path.resolve(userTsconfig)}` : `file:${tsconfig ?? `cwd:${process.cwd()}`}`;
+  return { userTsconfig, tsconfig, key };
+}
+
+/** Which hook loads the user's TypeScript now: the fast path, tsx, or none yet. For tests and the bench. */
+export function activeLoader(): 'fast' | 'tsx' | null {
+  return fastState ? 'fast' : tsxState ? 'tsx' : null;
+}
+
+/**
+ * Register a hook for the user's TypeScript: the fast path unless it cannot serve this project (see
+ * prepareFastTs) or already gave way to tsx for it, else tsx. True when the fast path is active.
+ */
+function ensureLoader(projectRoot: string): boolean {
+  if (isBunOrDeno()) return false;
+  const { userTsconfig, tsconfig, key } = tsconfigOf(projectRoot);
+  if (fastState?.key === key && !process.sourceMapsEnabled) return true;
+  const fast = tsxOnly.has(`${key}|${path.resolve(projectRoot)}`)
+    ? null
+    : prepareFastTs(userTsconfig ? path.resolve(userTsconfig) : tsconfig);
+  if (fast) {
+    // Undo the other registrations first: each puts back the hooks it found when it registered.
+    tsxState?.unregister();
+    tsxState = null;
+    fastState?.unregister();
+    fastState = { key, unregister: registerFastTs(fast) };
+    return true;
+  }
+  ensureTsx(projectRoot);
+  return false;
+}
+
+/**
+ * After a load through the fast path failed with `err`: when tsx might load it (or word the error as
+ * drizzle-kit does), this project switches to tsx and the caller loads it again. Costs a second
+ * evaluation of the files loaded before the failure, on this error path only.
+ */
+function fallBackToTsx(projectRoot: string, err: unknown): boolean {
+  if (!fastState) return false;
+  if (!(err instanceof FastPathUnsupported) && !tsxMightHelp(err) && !isTopLevelAwaitError(err)) return false;
+  tsxOnly.add(`${fastState.key}|${path.resolve(projectRoot)}`);
+  ensureTsx(projectRoot);
+  return true;
+}
+
 /**
  * Register tsx's CommonJS hook globally (no namespace, like drizzle-kit), so the schema's own
  * `require('drizzle-orm')` shares Node's require cache with ours. tsx reads the tsconfig once, at
@@ -66,12 +124,12 @@ function findTsconfig(dir: string): string | undefined {
  */
 function ensureTsx(projectRoot: string): void {
   if (isBunOrDeno()) return; // both run TypeScript natively; drizzle-kit skips the hook there too
-  const userTsconfig = process.env.TSX_TSCONFIG_PATH;
-  const tsconfig = userTsconfig ? undefined : findTsconfig(projectRoot);
-  const key = userTsconfig ? `env:${path.resolve(userTsconfig)}` : `file:${tsconfig ?? `cwd:${process.cwd()}`}`;
+  const { tsconfig, key } = tsconfigOf(projectRoot);
   if (tsxState?.key === key) return;
   tsxState?.unregister();
   tsxState = null;
+  fastState?.unregister();
+  fastState = null;
   preloadDrizzle(projectRoot);
 
   const tsx = localRequire('tsx/cjs/api') as TsxCjsApi;
@@ -207,9 +265,10 @@ export async function loadConfigModule(file: string, projectRoot: string = proce
     }
   }
   try {
-    ensureTsx(projectRoot);
+    ensureLoader(projectRoot);
     return localRequire(abs) as unknown;
   } catch (err) {
+    if (fallBackToTsx(projectRoot, err)) return loadConfigModule(file, projectRoot);
     throw fail(err);
   }
 }
@@ -332,7 +391,7 @@ export async function loadSchemaModules(
   projectRoot: string,
 ): Promise<{ modules: Record<string, unknown>[]; drizzle: DrizzleModules }> {
   const req = drizzleRequire(projectRoot, files);
-  ensureTsx(projectRoot);
+  ensureLoader(projectRoot);
 
   forgetProjectModules(projectRoot);
   const modules: Record<string, unknown>[] = [];
@@ -342,6 +401,7 @@ export async function loadSchemaModules(
       const mod: unknown = localRequire(file);
       modules.push(typeof mod === 'object' && mod !== null ? (mod as Record<string, unknown>) : {});
     } catch (err) {
+      if (fallBackToTsx(projectRoot, err)) return loadSchemaModules(files, projectRoot);
       const reason = isTopLevelAwaitError(err)
         ? 'it (or a module it imports) uses top-level await, which cannot be loaded with require() as drizzle-kit does'
         : firstErrorLine(err);
