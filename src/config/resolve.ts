@@ -34,8 +34,8 @@ export interface ResolvedConfig {
   casing?: Casing;
   driver?: string;
   prefix: Prefix;
-  /** drizzle-d1's own `rollback` key (not drizzle-kit's): false turns the down files off. */
-  rollback: boolean;
+  /** drizzle-d1's own `rollback` key (not drizzle-kit's), present when the config sets it: false turns the down files off. */
+  rollback?: boolean;
 }
 
 export interface GenerateFlags {
@@ -111,8 +111,8 @@ function finish(
     outRelative: path.relative(projectRoot, out) || '.',
     breakpoints: fields.breakpoints ?? true,
     prefix: fields.prefix,
-    rollback: fields.rollback ?? true,
   };
+  if (fields.rollback !== undefined) resolved.rollback = fields.rollback;
   if (fields.casing !== undefined) resolved.casing = fields.casing;
   if (fields.driver !== undefined) resolved.driver = fields.driver;
   return resolved;
