@@ -18,27 +18,40 @@ export interface WranglerDatabase {
 const FILES = ['wrangler.jsonc', 'wrangler.json', 'wrangler.toml'] as const;
 const DEFAULT: WranglerDatabase = { name: '<DB>', migrationsTable: 'd1_migrations' };
 
+/** The end (index of the closing quote) of the JSON string starting at `i`. */
+function stringEnd(text: string, i: number): number {
+  let j = i + 1;
+  while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+  return j;
+}
+
 /** JSON with comments and trailing commas as plain JSON: comments become spaces, strings stay as they are. */
 export function stripJsonComments(text: string): string {
-  let out = '';
+  let plain = '';
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (ch === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j;
-    } else if (ch === '/' && text[i + 1] === '/') {
+    if (text[i] === '"') {
+      const end = stringEnd(text, i);
+      plain += text.slice(i, end + 1);
+      i = end;
+    } else if (text.startsWith('//', i)) {
       while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (ch === '/' && text[i + 1] === '*') {
+      plain += '\n';
+    } else if (text.startsWith('/*', i)) {
       const end = text.indexOf('*/', i + 2);
       i = end < 0 ? text.length : end + 1;
-      out += ' ';
-    } else out += ch;
+      plain += ' ';
+    } else plain += text[i];
   }
-  // Trailing commas before } or ] (outside strings: a comma inside a string is followed by its quote).
-  return out.replace(/,(\s*[}\]])/g, '$1');
+  // A comma outside a string followed (past white space) by } or ] is a trailing comma.
+  let out = '';
+  for (let i = 0; i < plain.length; i++) {
+    if (plain[i] === '"') {
+      const end = stringEnd(plain, i);
+      out += plain.slice(i, end + 1);
+      i = end;
+    } else if (plain[i] !== ',' || !/^\s*[}\]]/.test(plain.slice(i + 1))) out += plain[i];
+  }
+  return out;
 }
 
 function fromJson(text: string): Partial<WranglerDatabase> {
