@@ -63,7 +63,7 @@ export interface GenerateResult {
     plan: Plan | null;
     snapshotId: string;
     /** The down file written with it (rollback/<tag>.down.sql), null when turned off. */
-    rollback: null | { path: string; diagnostics: Diagnostic[] };
+    rollback: null | { path: string; diagnostics: Diagnostic[]; cannotRestore: Diagnostic[] };
   };
 }
 
@@ -229,6 +229,6 @@ async function writeMigration(
     { path: journalPath(config.out), content: formatJournal(nextJournal), mode: 'replace' },
   ];
   if (!options.dryRun) writeFilesAtomically(files);
-  const downFile = rollback ? { path: rollback.path, diagnostics: rollback.diagnostics } : null;
+  const downFile = rollback ? { path: rollback.path, diagnostics: rollback.diagnostics, cannotRestore: rollback.down.findings.cannotRestore } : null;
   return { config, warnings: folderWarnings(folder), migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id, rollback: downFile } };
 }

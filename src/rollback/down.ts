@@ -63,6 +63,23 @@ function handWrittenNote(objects: MigrationSides['handWritten'], plan: Plan, ren
   }];
 }
 
+/**
+ * Rows that reference a table the migration dropped: it comes back empty, so the down plan's
+ * dangling-reference guard aborts on the first such row. Said plainly, with the way out.
+ */
+function referencesIntoEmptied(plan: Plan, findings: RollbackFindings): Diagnostic[] {
+  const emptied = new Set(findings.cannotRestore.filter((d) => d.code === 'D1-480' && !d.column).map((d) => d.table));
+  const checks = plan.steps.flatMap((s) => (s.kind === 'guard' ? s.checks : []));
+  return checks.flatMap((g) => {
+    if (g.kind !== 'noOrphans' || !emptied.has(g.foreignKey.tableTo)) return [];
+    const cols = g.foreignKey.columnsFrom.map((c) => `\`${c}\``).join(', ');
+    return [{
+      code: 'D1-480' as const, severity: 'warning' as const, table: g.table,
+      message: `rows of \`${g.table}\` with ${cols} set reference \`${g.foreignKey.tableTo}\`, which comes back empty: this file aborts on the first one. Set ${cols} to NULL in those rows, or delete them, before running it.`,
+    }];
+  });
+}
+
 export function planDown(m: MigrationSides, breakpoints: boolean): DownPlan {
   if (m.custom) {
     const note: Diagnostic = { code: 'D1-486', severity: 'warning', message: `${m.tag}.sql was written by hand (generate --custom): its rollback must be written by hand too.` };
@@ -80,7 +97,8 @@ export function planDown(m: MigrationSides, breakpoints: boolean): DownPlan {
     const note: Diagnostic = { code: 'D1-485', severity: 'warning', message: `drizzle-d1 cannot plan the rollback of ${m.tag}: ${why} Write it by hand.` };
     return { kind: 'refused', sql: '', plan: null, findings, aborts: [], notes: [note] };
   }
-  const aborts = plan.diagnostics.filter((d) => ['D1-102', 'D1-105', 'D1-106', 'D1-107', 'D1-108'].includes(d.code));
+  const guarded = plan.diagnostics.filter((d) => ['D1-102', 'D1-105', 'D1-106', 'D1-107', 'D1-108'].includes(d.code));
+  const aborts = [...guarded, ...referencesIntoEmptied(plan, findings)];
   const notes = handWrittenNote(m.handWritten, plan, m.renames, m.tag);
   return { kind: 'planned', sql: renderMigration(plan, breakpoints), plan, findings, aborts, notes };
 }

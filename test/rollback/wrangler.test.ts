@@ -32,7 +32,7 @@ describeWrangler('rollback files on wrangler local D1', () => {
     it(name, async () => {
       const run = await runScenario(s);
       cleanup.push(() => run.project.dispose());
-      const { sql: down, diagnostics } = downOf(run);
+      const { sql: down, cannotRestore } = downOf(run);
       const dir = mkdtempSync(join(tmpdir(), 'drizzle-d1-rollback-'));
       cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
       const [first, second] = run.project.sqlFiles();
@@ -52,7 +52,7 @@ describeWrangler('rollback files on wrangler local D1', () => {
       let db = wrangler.open();
       try {
         expect(dumpRows(db)).toEqual(dumpRows(run.db));
-        expectRowsRestored(run.before, dumpRows(db), diagnostics);
+        expectRowsRestored(run.before, dumpRows(db), cannotRestore);
         expect(schemaOf(db)).toEqual(schemaOf(await freshBuildByDrizzleKit(run.project, s.before, s.configExtra ? 'snake_case' : undefined)));
         expect(db.prepare('SELECT * FROM pragma_foreign_key_check').all()).toEqual([]);
       } finally {
