@@ -86,7 +86,7 @@ export function planDown(m: MigrationSides, breakpoints: boolean): DownPlan {
     return { kind: 'custom', sql: '', plan: null, findings: noFindings(), aborts: [], notes: [note] };
   }
   const forward = diffSchemas(m.prev, m.cur, m.renames);
-  const findings = rollbackFindings(forward.changes, m.renames);
+  const findings = rollbackFindings(m.prev, forward.changes, m.renames);
   const back = reverseRenames(m.renames);
   const down = diffSchemas(m.cur, m.prev, back);
   if (!down.changes.length) return { kind: 'nothing', sql: '', plan: null, findings, aborts: [], notes: [] };

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { Change, Renames } from '../diff/types.js';
-import type { Column } from '../snapshot/types.js';
+import type { Column, SchemaState, Table } from '../snapshot/types.js';
 
 export interface RollbackFindings {
   /** Values this file cannot bring back (D1-480, D1-481, D1-483), by the previous schema's names. */
@@ -32,18 +32,37 @@ export function zeroValue(type: string): string {
   return '0';
 }
 
+/**
+ * A placeholder that differs per row, for a column a unique index, unique constraint or primary key
+ * covers (one zero value in every row would abort the file on the unique index): the old row's rowid,
+ * as the column's type affinity.
+ */
+export function distinctValue(type: string): string {
+  const zero = zeroValue(type);
+  return zero === "''" ? 'CAST(rowid AS TEXT)' : zero === "x''" ? 'CAST(rowid AS BLOB)' : 'rowid';
+}
+
+/** Whether `column` of `table` is in a unique index, unique constraint or composite primary key. */
+const isUniqueIn = (table: Table | undefined, column: string) =>
+  Boolean(table) &&
+  (Object.values(table!.indexes).some((i) => i.isUnique && i.columns.includes(column)) ||
+    Object.values(table!.uniqueConstraints).some((u) => u.columns.includes(column)) ||
+    Object.values(table!.compositePrimaryKeys).some((k) => k.columns.includes(column)));
+
 /** Whether a re-added column needs a value for existing rows (NOT NULL, no default, not the rowid). */
 const needsPlaceholder = (c: Column) =>
   c.notNull && !hasDefault(c) && !c.generated && !(c.primaryKey && /^integer$/i.test(c.type));
 
-function droppedColumn(table: string, column: Column, out: RollbackFindings): void {
+function droppedColumn(table: string, column: Column, def: Table | undefined, out: RollbackFindings): void {
   const at = `\`${table}\`.\`${column.name}\``;
   if (needsPlaceholder(column)) {
-    const value = zeroValue(column.type);
+    const unique = isUniqueIn(def, column.name);
+    const value = unique ? distinctValue(column.type) : zeroValue(column.type);
     out.placeholders[`${table}.${column.name}`] = value;
+    const holding = unique ? `each row's rowid (${value}), a placeholder that keeps it unique` : `${value} in every row, a placeholder of its type`;
     out.cannotRestore.push({
       code: 'D1-483', severity: 'warning', table, column: column.name,
-      message: `${at}: the migration dropped this NOT NULL column; it comes back holding ${value} in every row (a placeholder of its type: it has no default and cannot be NULL).`,
+      message: `${at}: the migration dropped this NOT NULL column; it comes back holding ${holding} (it has no default and cannot be NULL).`,
     });
     return;
   }
@@ -70,10 +89,10 @@ function alteredColumn(table: string, c: Extract<Change, { kind: 'alterColumn' }
 }
 
 /**
- * The findings for a migration from its forward diff's `changes` and its `renames`:
+ * The findings for a migration from the schema before it, its forward diff's `changes` and its `renames`:
  * names of the previous schema for what cannot come back, of the current one for what is deleted.
  */
-export function rollbackFindings(changes: Change[], renames: Renames): RollbackFindings {
+export function rollbackFindings(prev: SchemaState, changes: Change[], renames: Renames): RollbackFindings {
   const out: RollbackFindings = { cannotRestore: [], deletes: [], placeholders: {} };
   const prevNameOf = new Map(Object.entries(renames.tables).map(([from, to]) => [to, from]));
   const prevTable = (cur: string) => prevNameOf.get(cur) ?? cur;
@@ -81,7 +100,7 @@ export function rollbackFindings(changes: Change[], renames: Renames): RollbackF
     if (c.kind === 'dropTable') {
       out.cannotRestore.push({ code: 'D1-480', severity: 'warning', table: c.table.name, message: `table \`${c.table.name}\`: the migration dropped it with its rows; it comes back empty.` });
     } else if (c.kind === 'dropColumn') {
-      droppedColumn(prevTable(c.table), c.column, out); // the column as the previous schema had it
+      droppedColumn(prevTable(c.table), c.column, prev.tables[prevTable(c.table)], out); // the column as the previous schema had it
     } else if (c.kind === 'alterColumn') {
       alteredColumn(prevTable(c.table), c, out); // `from` carries the previous name
     } else if (c.kind === 'createTable') {
