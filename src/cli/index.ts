@@ -127,7 +127,7 @@ async function generateCommand(opts: CliOptions): Promise<number> {
       const m = result.migration;
       process.stdout.write(
         JSON.stringify(
-          m ? { status: opts.dryRun ? 'dry-run' : 'written', tag: m.tag, sql: displayPath(m.sqlPath, result.config.projectRoot), snapshot: displayPath(m.snapshotPath, result.config.projectRoot), plan: planReport(m.plan, result.config.projectRoot), dryRun: Boolean(opts.dryRun), warnings: result.warnings }
+          m ? { status: opts.dryRun ? 'dry-run' : 'written', tag: m.tag, sql: displayPath(m.sqlPath, result.config.projectRoot), snapshot: displayPath(m.snapshotPath, result.config.projectRoot), rollback: m.rollback ? displayPath(m.rollback.path, result.config.projectRoot) : null, plan: planReport(m.plan, result.config.projectRoot), dryRun: Boolean(opts.dryRun), warnings: result.warnings }
             : { status: 'no-changes', warnings: result.warnings },
           null,
           2,

@@ -23,6 +23,8 @@ export interface MigrationSides {
   cur: SchemaState;
   /** The migration's renames, previous → current names. */
   renames: Renames;
+  /** The migration's --backfill expressions (current `table.column`), when known. */
+  backfill?: Record<string, string>;
   /** Its SQL was written by hand (`generate --custom`): the reverse must be written by hand too. */
   custom?: boolean;
   /** Hand-written objects of the database (from the replay), read only when the down plan touches tables. */
@@ -86,7 +88,7 @@ export function planDown(m: MigrationSides, breakpoints: boolean): DownPlan {
     return { kind: 'custom', sql: '', plan: null, findings: noFindings(), aborts: [], notes: [note] };
   }
   const forward = diffSchemas(m.prev, m.cur, m.renames);
-  const findings = rollbackFindings(m.prev, forward.changes, m.renames);
+  const findings = rollbackFindings(m.prev, forward.changes, m.renames, m.backfill);
   const back = reverseRenames(m.renames);
   const down = diffSchemas(m.cur, m.prev, back);
   if (!down.changes.length) return { kind: 'nothing', sql: '', plan: null, findings, aborts: [], notes: [] };

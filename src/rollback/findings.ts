@@ -17,6 +17,9 @@ export interface RollbackFindings {
   placeholders: Record<string, string>;
 }
 
+/** The migration's `--backfill` expressions by current `table.column`; undefined when not known (a folder read back). */
+export type Backfill = Record<string, string> | undefined;
+
 const hasDefault = (c: Column) => c.default !== undefined && c.default !== null;
 
 /**
@@ -71,14 +74,18 @@ function droppedColumn(table: string, column: Column, def: Table | undefined, ou
   out.cannotRestore.push({ code: 'D1-480', severity: 'warning', table, column: column.name, message: `${at}: the migration dropped this column; it comes back holding ${value} (${lost}).` });
 }
 
-function alteredColumn(table: string, c: Extract<Change, { kind: 'alterColumn' }>, out: RollbackFindings): void {
+function alteredColumn(table: string, c: Extract<Change, { kind: 'alterColumn' }>, backfill: Backfill, out: RollbackFindings): void {
   const at = `\`${table}\`.\`${c.from.name}\``;
   if (c.aspects.includes('notNull') && c.to.notNull && !c.from.notNull && !c.from.primaryKey) {
-    const fill = hasDefault(c.to) ? `its default ${String(c.to.default)}` : 'a --backfill value';
-    out.cannotRestore.push({
-      code: 'D1-481', severity: 'warning', table, column: c.from.name,
-      message: `${at}: the migration made it NOT NULL and replaced its NULLs with ${fill}; those rows keep that value (this file cannot tell them from the others).`,
-    });
+    // The copy fills NULLs with the --backfill, else the default; with neither, a guard refused NULLs.
+    const expr = backfill?.[`${c.table}.${c.to.name}`];
+    const fill = expr !== undefined ? `--backfill ${expr}` : hasDefault(c.to) ? `its default ${String(c.to.default)}` : backfill ? undefined : 'a --backfill value, if it was generated with one';
+    if (fill !== undefined) {
+      out.cannotRestore.push({
+        code: 'D1-481', severity: 'warning', table, column: c.from.name,
+        message: `${at}: the migration made it NOT NULL and replaced its NULLs with ${fill}; those rows keep that value (this file cannot tell them from the others).`,
+      });
+    }
   }
   if (c.aspects.includes('type') && !c.from.generated) {
     out.cannotRestore.push({
@@ -92,7 +99,7 @@ function alteredColumn(table: string, c: Extract<Change, { kind: 'alterColumn' }
  * The findings for a migration from the schema before it, its forward diff's `changes` and its `renames`:
  * names of the previous schema for what cannot come back, of the current one for what is deleted.
  */
-export function rollbackFindings(prev: SchemaState, changes: Change[], renames: Renames): RollbackFindings {
+export function rollbackFindings(prev: SchemaState, changes: Change[], renames: Renames, backfill?: Backfill): RollbackFindings {
   const out: RollbackFindings = { cannotRestore: [], deletes: [], placeholders: {} };
   const prevNameOf = new Map(Object.entries(renames.tables).map(([from, to]) => [to, from]));
   const prevTable = (cur: string) => prevNameOf.get(cur) ?? cur;
@@ -102,7 +109,7 @@ export function rollbackFindings(prev: SchemaState, changes: Change[], renames: 
     } else if (c.kind === 'dropColumn') {
       droppedColumn(prevTable(c.table), c.column, prev.tables[prevTable(c.table)], out); // the column as the previous schema had it
     } else if (c.kind === 'alterColumn') {
-      alteredColumn(prevTable(c.table), c, out); // `from` carries the previous name
+      alteredColumn(prevTable(c.table), c, backfill, out); // `from` carries the previous name
     } else if (c.kind === 'createTable') {
       out.deletes.push({ code: 'D1-482', severity: 'warning', table: c.table.name, message: `table \`${c.table.name}\` (the migration created it) is dropped with every row written to it since.` });
     } else if (c.kind === 'addColumn' && !c.column.generated) {

@@ -9,7 +9,7 @@ import type { Journal, SchemaState } from '../snapshot/types.js';
 import { rollbackFile, runbookFor, type RollbackFile } from './file.js';
 
 /** What generate knows of the migration it writes: both schemas and the renames, or that it is --custom. */
-export type DownSource = { prev: SchemaState; cur: SchemaState; renames: Renames } | { custom: true; state: SchemaState };
+export type DownSource = { prev: SchemaState; cur: SchemaState; renames: Renames; backfill: Record<string, string> } | { custom: true; state: SchemaState };
 
 /** Whether this run writes a down file: `--no-rollback` (false) wins over the config's `rollback`. */
 export const rollbackWanted = (flag: boolean | undefined, config: ResolvedConfig) => flag !== false && config.rollback !== false;

@@ -90,8 +90,8 @@ describe('generate and the down file', () => {
     p.schema(V1);
     ok(await drizzleD1(p.dir, ['generate', '--name', 'init']));
     p.schema(V2);
-    const r = ok(await drizzleD1(p.dir, ['generate', '--name', 'slim']));
-    expect(r.stdout).toContain('drizzle/rollback/0001_slim.down.sql');
+    const r = ok(await drizzleD1(p.dir, ['generate', '--name', 'slim', '--json']));
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'written', rollback: 'drizzle/rollback/0001_slim.down.sql' });
     const down = p.read('drizzle/rollback/0001_slim.down.sql');
     expect(down).toContain("`users`.`legacy`: the migration dropped this NOT NULL column; it comes back holding '' in every row");
     const db = openD1Database();
@@ -152,6 +152,10 @@ describe('drizzle-d1 rollback <tag>', () => {
     expect(r.stdout).toContain('npx wrangler d1 time-travel restore app-db --timestamp');
     // (execa strips the final newline of stdout)
     expect(p.read('drizzle/rollback/0001_slim.down.sql')).toBe(`${printed.stdout}\n`);
+
+    const json = JSON.parse(ok(await drizzleD1(p.dir, ['rollback', '0001', '--print', '--json'])).stdout);
+    expect(json).toMatchObject({ status: 'printed', tag: '0001_slim', file: 'drizzle/rollback/0001_slim.down.sql', kind: 'planned' });
+    expect(json.diagnostics.map((d: { code: string }) => d.code)).toContain('D1-483');
 
     const again = ok(await drizzleD1(p.dir, ['rollback', '0001_slim.sql']));
     expect(again.stdout).toContain('(already there, kept as it is)');
