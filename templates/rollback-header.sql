@@ -17,6 +17,8 @@
 --        npx wrangler d1 export {{db}} --remote --output {{backup}}
 --   2. Run this file:
 --        npx wrangler d1 execute {{db}} --remote --file {{file}}
+--      (--file goes through D1's import; to send it as one query, as migrations apply sends a
+--      migration: npx wrangler d1 execute {{db}} --remote --command "$(cat {{file}})")
 --   3. Forget the migration, so that wrangler d1 migrations apply runs it again when you deploy it:
 --        npx wrangler d1 execute {{db}} --remote --command "DELETE FROM {{migrationsTable}} WHERE name = '{{tag}}.sql';"
 --      (with drizzle-orm's migrator instead: DELETE FROM __drizzle_migrations WHERE created_at = {{when}};)
