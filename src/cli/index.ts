@@ -38,6 +38,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 function printSummary(result: GenerateResult, out: (s: string) => void, dryRun = false) {
   const m = result.migration!;
   if (m.plan) for (const line of planSummaryLines(m.plan, result.config.projectRoot)) out(line);
+  for (const d of m.rollback?.diagnostics.filter((x) => x.code !== 'D1-482' && x.code.startsWith('D1-48')) ?? []) out(`  rollback: ${d.code} ${d.message}`);
   if (dryRun) {
     out(`\n${m.sql}\n`);
     out(`(dry run: ${displayPath(m.sqlPath, result.config.projectRoot)} was not written)`);

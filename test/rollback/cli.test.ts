@@ -90,6 +90,10 @@ describe('generate and the down file', () => {
     p.schema(V1);
     ok(await drizzleD1(p.dir, ['generate', '--name', 'init']));
     p.schema(V2);
+    const text = ok(await drizzleD1(p.dir, ['generate', '--name', 'slim', '--dry-run']));
+    expect(text.stdout).toContain('rollback: D1-483 `users`.`legacy`: the migration dropped this NOT NULL column');
+    expect(existsSync(rollbackDir(p))).toBe(true); // the first migration's, not this one's
+    expect(readdirSync(rollbackDir(p))).toEqual(['0000_init.down.sql']);
     const r = ok(await drizzleD1(p.dir, ['generate', '--name', 'slim', '--json']));
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'written', rollback: 'drizzle/rollback/0001_slim.down.sql' });
     const down = p.read('drizzle/rollback/0001_slim.down.sql');
