@@ -17,6 +17,8 @@ import { collectEntities, SchemaError, serializeSchema } from './schema/serializ
 import { bundlesMigrations, formatCustomSnapshot, formatEmbeddedMigrations, formatJournal, formatSnapshot, readMigrationsFolder, type MigrationsFolder, stateOf, previousId, journalPath, tagPrefix } from './snapshot/io.js';
 import type { Journal, SchemaState, Snapshot } from './snapshot/types.js';
 import type { OutputFile } from './write/files.js';
+import type { Diagnostic } from './diagnostics/types.js';
+import type { DownSource } from './rollback/generate.js';
 import { lockMigrationsFolder } from './write/lock.js';
 import type { Prefix } from './write/names.js';
 
@@ -45,6 +47,8 @@ export interface GenerateOptions extends PlanOptions {
   now?: Date;
   /** Compute everything, write nothing. */
   dryRun?: boolean;
+  /** false (`--no-rollback`): no down file, whatever the config says. */
+  rollback?: boolean;
 }
 
 export interface GenerateResult {
@@ -59,6 +63,8 @@ export interface GenerateResult {
     sql: string;
     plan: Plan | null;
     snapshotId: string;
+    /** The down file written with it (rollback/<tag>.down.sql), null when turned off. */
+    rollback: null | { path: string; diagnostics: Diagnostic[]; cannotRestore: Diagnostic[] };
   };
 }
 
@@ -191,7 +197,7 @@ async function generateLocked(options: GenerateOptions, config: ResolvedConfig, 
     const folder = readMigrationsFolder(config.out);
     const id = crypto.randomUUID();
     const text = formatCustomSnapshot(rawLatestSnapshot(folder), id, previousId(folder.latest));
-    return writeMigration(options, config, folder, now, customSql(), { text, id }, null);
+    return writeMigration(options, config, folder, now, customSql(), { text, id }, null, { custom: true, state: stateOf(folder.latest) });
   }
 
   // Read after the schema: what the snapshot shares with it needs no validation (see readSnapshotFile).
@@ -223,7 +229,7 @@ async function generateLocked(options: GenerateOptions, config: ResolvedConfig, 
     _meta: { schemas: {}, tables: diff.meta.tables, columns: diff.meta.columns },
     internal: cur.internal,
   };
-  return writeMigration(options, config, folder, now, sql, { text: formatSnapshot(snapshot), id: snapshot.id }, plan);
+  return writeMigration(options, config, folder, now, sql, { text: formatSnapshot(snapshot), id: snapshot.id }, plan, { prev, cur, renames, backfill: options.backfill ?? {} });
 }
 
 /** The raw previous snapshot file, re-read so that keys we do not model survive as drizzle-kit keeps them. */
@@ -240,8 +246,9 @@ async function writeMigration(
   sql: string,
   snapshot: { text: string; id: string },
   plan: Plan | null,
+  down: DownSource,
 ): Promise<GenerateResult> {
-  const [{ writeFilesAtomically }, { migrationTag }] = await Promise.all([import('./write/files.js'), import('./write/names.js')]);
+  const [{ writeFilesAtomically }, { migrationTag }, rollbacks] = await Promise.all([import('./write/files.js'), import('./write/names.js'), import('./rollback/generate.js')]);
   const { journal } = folder;
   const tag = migrationTag(config.prefix as Prefix, journal, now, options.flags.name);
   const last = journal.entries.at(-1);
@@ -252,6 +259,8 @@ async function writeMigration(
     dialect: 'sqlite',
     entries: [...journal.entries, { idx: last ? last.idx + 1 : 0, version: '6', when, tag, breakpoints: config.breakpoints }],
   };
+  // The down file (rollback/<tag>.down.sql): a leftover of an interrupted run for this new tag is replaced.
+  const rollback = rollbacks.rollbackWanted(options.rollback, config) ? rollbacks.rollbackForGenerate(config, journal, tag, when, down) : null;
   const sqlPath = join(config.out, `${tag}.sql`);
   const snapshotPath = join(config.out, 'meta', `${tagPrefix(tag)}_snapshot.json`);
   // Snapshot first, then SQL, then the journal: a run killed in between leaves a snapshot the journal
@@ -262,9 +271,11 @@ async function writeMigration(
     ...(bundlesMigrations(config.driver)
       ? [{ path: join(config.out, 'migrations.js'), content: formatEmbeddedMigrations(nextJournal, config.driver!), mode: 'replace' as const }]
       : []),
+    ...(rollback ? [{ path: rollback.path, content: rollback.text, mode: 'replace' as const }] : []),
     // Last: the journal is what makes the migration visible to drizzle-orm's migrators.
     { path: journalPath(config.out), content: formatJournal(nextJournal), mode: 'replace' },
   ];
   if (!options.dryRun) writeFilesAtomically(files);
-  return { config, warnings: folderWarnings(folder), migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id } };
+  const downFile = rollback ? { path: rollback.path, diagnostics: rollback.diagnostics, cannotRestore: rollback.down.findings.cannotRestore } : null;
+  return { config, warnings: folderWarnings(folder), migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id, rollback: downFile } };
 }

@@ -16,6 +16,7 @@ import { terminalResolver } from './prompt.js';
 import { errorText, planReport, planSummaryLines, diagnosticJson } from './report.js';
 import { shellQuote } from './quote.js';
 import { errnoOf, fileSystemError } from '../diagnostics/fs.js';
+import { registerRollback } from './rollback.js';
 
 interface CliOptions extends GenerateFlags {
   json?: boolean;
@@ -25,6 +26,8 @@ interface CliOptions extends GenerateFlags {
   backfill?: string[];
   assumeNotNull?: string[];
   dryRun?: boolean;
+  /** false with --no-rollback. */
+  rollback?: boolean;
 }
 
 // commander is CommonJS: require() skips the ES-module wrapper Node would build around it (~5 ms).
@@ -35,12 +38,14 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 function printSummary(result: GenerateResult, out: (s: string) => void, dryRun = false) {
   const m = result.migration!;
   if (m.plan) for (const line of planSummaryLines(m.plan, result.config.projectRoot)) out(line);
+  for (const d of m.rollback?.diagnostics.filter((x) => x.code !== 'D1-482' && x.code.startsWith('D1-48')) ?? []) out(`  rollback: ${d.code} ${d.message}`);
   if (dryRun) {
     out(`\n${m.sql}\n`);
     out(`(dry run: ${displayPath(m.sqlPath, result.config.projectRoot)} was not written)`);
     return;
   }
   out(`[✓] Your SQL migration file ➜ ${displayPath(m.sqlPath, result.config.projectRoot)} 🚀`);
+  if (m.rollback) out(`[✓] Its rollback file ➜ ${displayPath(m.rollback.path, result.config.projectRoot)} (run it by hand: see its header)`);
 }
 
 function ambiguityMessage(e: AmbiguityError): string {
@@ -115,6 +120,7 @@ async function generateCommand(opts: CliOptions): Promise<number> {
       backfill,
       assumeNotNull: opts.assumeNotNull,
       dryRun: opts.dryRun,
+      ...(opts.rollback === false ? { rollback: false } : {}),
       resolve,
       hints,
     });
@@ -122,7 +128,7 @@ async function generateCommand(opts: CliOptions): Promise<number> {
       const m = result.migration;
       process.stdout.write(
         JSON.stringify(
-          m ? { status: opts.dryRun ? 'dry-run' : 'written', tag: m.tag, sql: displayPath(m.sqlPath, result.config.projectRoot), snapshot: displayPath(m.snapshotPath, result.config.projectRoot), plan: planReport(m.plan, result.config.projectRoot), dryRun: Boolean(opts.dryRun), warnings: result.warnings }
+          m ? { status: opts.dryRun ? 'dry-run' : 'written', tag: m.tag, sql: displayPath(m.sqlPath, result.config.projectRoot), snapshot: displayPath(m.snapshotPath, result.config.projectRoot), rollback: m.rollback ? displayPath(m.rollback.path, result.config.projectRoot) : null, plan: planReport(m.plan, result.config.projectRoot), dryRun: Boolean(opts.dryRun), warnings: result.warnings }
             : { status: 'no-changes', warnings: result.warnings },
           null,
           2,
@@ -187,9 +193,11 @@ export function program(): Commander.Command {
     .option('--assume-not-null <table.column>', 'a column made NOT NULL that you checked holds no NULL; repeatable', collect)
     .option('--json', 'print the result and the plan as JSON')
     .option('--dry-run', 'show what would be written, write nothing')
+    .option('--no-rollback', 'do not write rollback/<tag>.down.sql beside the migration')
     .action(async (opts: CliOptions) => {
       process.exitCode = await runGenerate(opts);
     });
+  registerRollback(cmd);
   return cmd;
 }
 

@@ -34,6 +34,8 @@ export interface ResolvedConfig {
   casing?: Casing;
   driver?: string;
   prefix: Prefix;
+  /** drizzle-d1's own `rollback` key (not drizzle-kit's), present when the config sets it: false turns the down files off. */
+  rollback?: boolean;
 }
 
 export interface GenerateFlags {
@@ -96,6 +98,7 @@ function finish(
     casing: Casing | undefined;
     driver: string | undefined;
     prefix: Prefix;
+    rollback?: boolean;
   },
 ): ResolvedConfig {
   const out = path.resolve(projectRoot, fields.out || 'drizzle');
@@ -109,6 +112,7 @@ function finish(
     breakpoints: fields.breakpoints ?? true,
     prefix: fields.prefix,
   };
+  if (fields.rollback !== undefined) resolved.rollback = fields.rollback;
   if (fields.casing !== undefined) resolved.casing = fields.casing;
   if (fields.driver !== undefined) resolved.driver = fields.driver;
   return resolved;
@@ -189,6 +193,12 @@ async function resolveFromConfigFile(
     );
   }
 
+  if (raw.rollback !== undefined && typeof raw.rollback !== 'boolean') {
+    throw new UserInputError('D1-488',
+      `The drizzle config ${shown} has rollback: ${JSON.stringify(raw.rollback)}; drizzle-d1 reads it as true (write a down file beside each migration, the default) or false (none).`,
+      configPath,
+    );
+  }
   // A `migrations` key (even an empty one) wins: zod fills its prefix with 'index' and --prefix is ignored.
   const prefix: Prefix = ('migrations' in config ? config.migrations?.prefix : cliPrefix) || 'index';
   return finish(projectRoot, configPath, {
@@ -198,6 +208,7 @@ async function resolveFromConfigFile(
     casing: config.casing,
     driver: config.driver,
     prefix,
+    ...(typeof raw.rollback === 'boolean' ? { rollback: raw.rollback } : {}),
   });
 }
 

@@ -44,6 +44,16 @@ export const CODES = {
   'D1-306': { title: 'The migrations folder could not be replayed', severity: 'warning' },
 
   // D1-4xx: lint findings.
+  // D1-480..499: rollback (down) files.
+  'D1-480': { title: 'The rollback cannot bring back what the migration dropped', severity: 'warning' },
+  'D1-481': { title: 'The rollback cannot bring back values the migration overwrote', severity: 'warning' },
+  'D1-482': { title: 'The rollback deletes what the migration added', severity: 'warning' },
+  'D1-483': { title: 'A dropped NOT NULL column comes back with a placeholder', severity: 'warning' },
+  'D1-484': { title: 'The rollback touches tables that hand-written SQL depends on', severity: 'warning' },
+  'D1-485': { title: 'The rollback cannot be planned', severity: 'warning' },
+  'D1-486': { title: 'The rollback of a hand-written migration must be written by hand', severity: 'warning' },
+  'D1-487': { title: 'The migration has no snapshot to roll back from', severity: 'error' },
+  'D1-488': { title: 'The rollback setting is not true or false', severity: 'error' },
 
   // D1-5xx: config and schema input.
   'D1-501': { title: 'No drizzle config file', severity: 'error' },

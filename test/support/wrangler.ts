@@ -243,6 +243,13 @@ export class WranglerProject {
     return r;
   }
 
+  /** `wrangler d1 execute <db> --local --file <file>` (a rollback file, run as the runbook says); throws unless it exited 0. */
+  async executeFileOrThrow(file: string): Promise<WranglerRun> {
+    const r = await this.run(['d1', 'execute', this.databaseName, '--local', '--yes', '--file', file]);
+    if (r.exitCode !== 0 || r.error !== undefined) throw new Error(`wrangler d1 execute --file failed: ${r.error ?? ''}\n${r.stdout}\n${r.stderr}`);
+    return r;
+  }
+
   /** Open the local database read-only (close it before the next wrangler call). */
   open(): Database.Database {
     const file = this.dbPath;

@@ -1,0 +1,106 @@
+/**
+ * The down plan of one migration: the way from its schema back to the previous one, made by the same
+ * planner as every migration (renames turned around, reacting children moved, guards), and the
+ * findings its header names.
+ */
+import type { Diagnostic } from '../diagnostics/types.js';
+import { diffSchemas } from '../diff/diff.js';
+import type { Renames } from '../diff/types.js';
+import { dependentsOf, type HandWrittenObject } from '../d1/handwritten.js';
+import { planMigration } from '../plan/plan.js';
+import { summarizePlan } from '../plan/summary.js';
+import type { Plan } from '../plan/types.js';
+import type { SchemaState } from '../snapshot/types.js';
+import { renderMigration } from '../sql/render.js';
+import { rollbackFindings, type RollbackFindings } from './findings.js';
+import { reverseRenames } from './renames.js';
+
+/** One migration, as the down plan sees it. */
+export interface MigrationSides {
+  tag: string;
+  /** The schema before the migration (what the down file restores) and after it. */
+  prev: SchemaState;
+  cur: SchemaState;
+  /** The migration's renames, previous → current names. */
+  renames: Renames;
+  /** The migration's --backfill expressions (current `table.column`), when known. */
+  backfill?: Record<string, string>;
+  /** Its SQL was written by hand (`generate --custom`): the reverse must be written by hand too. */
+  custom?: boolean;
+  /** Hand-written objects of the database (from the replay), read only when the down plan touches tables. */
+  handWritten?: () => HandWrittenObject[];
+}
+
+export type DownKind = 'planned' | 'nothing' | 'custom' | 'refused';
+
+export interface DownPlan {
+  kind: DownKind;
+  /** The down statements ('' unless planned). */
+  sql: string;
+  plan: Plan | null;
+  findings: RollbackFindings;
+  /** Conditions on the rows under which the file aborts (the down plan's guards). */
+  aborts: Diagnostic[];
+  /** D1-484 (hand-written objects), D1-485 (refused) or D1-486 (custom). */
+  notes: Diagnostic[];
+}
+
+const noFindings = (): RollbackFindings => ({ cannotRestore: [], deletes: [], placeholders: {} });
+
+/** The tables a down plan rebuilds, drops or renames, by every name they have on the way. */
+function touchedTables(plan: Plan, renames: Renames): string[] {
+  const s = summarizePlan(plan);
+  const names = [...s.rebuilds.map((r) => r.table), ...s.dropped, ...s.renamed.flatMap((r) => [r.from, r.to])];
+  return [...new Set(names.flatMap((n) => [n, renames.tables[n] ?? n]))];
+}
+
+function handWrittenNote(objects: MigrationSides['handWritten'], plan: Plan, renames: Renames, tag: string): Diagnostic[] {
+  const touched = touchedTables(plan, renames);
+  const hit = touched.length && objects ? dependentsOf(objects(), touched) : [];
+  if (!hit.length) return [];
+  const list = hit.map((o) => `${o.kind} \`${o.name}\``).join(', ');
+  return [{
+    code: 'D1-484', severity: 'warning',
+    message: `The rollback of ${tag} rebuilds or drops tables that hand-written SQL depends on: ${list}. SQLite drops a table's triggers and indexes with it, and a view over a dropped table breaks; append their CREATE statements to the down file (or recreate them after running it).`,
+  }];
+}
+
+/**
+ * Rows that reference a table the migration dropped: it comes back empty, so the down plan's
+ * dangling-reference guard aborts on the first such row. Said plainly, with the way out.
+ */
+function referencesIntoEmptied(plan: Plan, findings: RollbackFindings): Diagnostic[] {
+  const emptied = new Set(findings.cannotRestore.filter((d) => d.code === 'D1-480' && !d.column).map((d) => d.table));
+  const checks = plan.steps.flatMap((s) => (s.kind === 'guard' ? s.checks : []));
+  return checks.flatMap((g) => {
+    if (g.kind !== 'noOrphans' || !emptied.has(g.foreignKey.tableTo)) return [];
+    const cols = g.foreignKey.columnsFrom.map((c) => `\`${c}\``).join(', ');
+    return [{
+      code: 'D1-480' as const, severity: 'warning' as const, table: g.table,
+      message: `rows of \`${g.table}\` with ${cols} set reference \`${g.foreignKey.tableTo}\`, which comes back empty: this file aborts on the first one. Set ${cols} to NULL in those rows, or delete them, before running it.`,
+    }];
+  });
+}
+
+export function planDown(m: MigrationSides, breakpoints: boolean): DownPlan {
+  if (m.custom) {
+    const note: Diagnostic = { code: 'D1-486', severity: 'warning', message: `${m.tag}.sql was written by hand (generate --custom): its rollback must be written by hand too.` };
+    return { kind: 'custom', sql: '', plan: null, findings: noFindings(), aborts: [], notes: [note] };
+  }
+  const forward = diffSchemas(m.prev, m.cur, m.renames);
+  const findings = rollbackFindings(m.prev, forward.changes, m.renames, m.backfill);
+  const back = reverseRenames(m.renames);
+  const down = diffSchemas(m.cur, m.prev, back);
+  if (!down.changes.length) return { kind: 'nothing', sql: '', plan: null, findings, aborts: [], notes: [] };
+  const plan = planMigration(m.cur, m.prev, down.changes, { backfill: findings.placeholders });
+  const refusals = plan.diagnostics.filter((d) => d.severity === 'error');
+  if (refusals.length) {
+    const why = refusals.map((d) => `${d.code}: ${d.message}`).join(' ');
+    const note: Diagnostic = { code: 'D1-485', severity: 'warning', message: `drizzle-d1 cannot plan the rollback of ${m.tag}: ${why} Write it by hand.` };
+    return { kind: 'refused', sql: '', plan: null, findings, aborts: [], notes: [note] };
+  }
+  const guarded = plan.diagnostics.filter((d) => ['D1-102', 'D1-105', 'D1-106', 'D1-107', 'D1-108'].includes(d.code));
+  const aborts = [...guarded, ...referencesIntoEmptied(plan, findings)];
+  const notes = handWrittenNote(m.handWritten, plan, m.renames, m.tag);
+  return { kind: 'planned', sql: renderMigration(plan, breakpoints), plan, findings, aborts, notes };
+}

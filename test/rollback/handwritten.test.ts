@@ -1,0 +1,33 @@
+/**
+ * Hand-written SQL (a `--custom` migration) in the rollback files: the custom migration's down file
+ * says it must be written by hand, and a later migration's down file that rebuilds a table a
+ * hand-written trigger and index depend on names them (D1-484), found by replaying the folder.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, expect, it } from 'vitest';
+import { rollbackPath } from '../../src/rollback/file.js';
+import { CORE, TempProject } from '../support/project.js';
+
+const projects: TempProject[] = [];
+afterAll(() => projects.forEach((p) => p.dispose()));
+
+const V1 = CORE + `export const users = sqliteTable('users', { id: integer('id').primaryKey(), name: text('name'), seen: integer('seen') });\n`;
+const V2 = V1.replace("name: text('name')", "name: text('name').notNull().default('')");
+const TRIGGER = "CREATE TRIGGER users_seen AFTER UPDATE OF name ON users BEGIN UPDATE users SET seen = 1 WHERE id = NEW.id; END;\n--> statement-breakpoint\nCREATE INDEX users_name_lower ON users (lower(name));";
+
+it('names the hand-written objects on tables the down file rebuilds, and asks for the custom one by hand', async () => {
+  const p = new TempProject();
+  projects.push(p);
+  p.schema(V1);
+  await p.generate({ flags: { name: 'init' } });
+  const custom = await p.generate({ flags: { custom: true, name: 'trigger' } });
+  expect(custom.migration!.rollback!.diagnostics.map((d) => d.code)).toEqual(['D1-486']);
+  writeFileSync(custom.migration!.sqlPath, TRIGGER);
+  p.schema(V2);
+  const next = await p.generate({ flags: { name: 'name_required' } });
+  const d = next.migration!.rollback!.diagnostics.find((x) => x.code === 'D1-484');
+  expect(d?.message).toContain('trigger `users_seen`');
+  expect(d?.message).toContain('index `users_name_lower`');
+  const down = readFileSync(rollbackPath(p.out, next.migration!.tag), 'utf8');
+  expect(down).toContain(d!.message);
+});
