@@ -17,7 +17,6 @@ import { collectEntities, SchemaError, serializeSchema } from './schema/serializ
 import { bundlesMigrations, formatCustomSnapshot, formatEmbeddedMigrations, formatJournal, formatSnapshot, readMigrationsFolder, type MigrationsFolder, stateOf, previousId, journalPath, tagPrefix } from './snapshot/io.js';
 import type { Journal, SchemaState, Snapshot } from './snapshot/types.js';
 import type { OutputFile } from './write/files.js';
-import type { Diagnostic } from './diagnostics/types.js';
 import type { DownSource } from './rollback/generate.js';
 import { lockMigrationsFolder } from './write/lock.js';
 import type { Prefix } from './write/names.js';
