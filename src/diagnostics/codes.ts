@@ -54,6 +54,8 @@ export const CODES = {
   'D1-461': { title: 'Pending migrations cannot be told', severity: 'error' },
   'D1-462': { title: 'A verify flag has a value it does not take', severity: 'error' },
   'D1-463': { title: 'wrangler cannot replay the migrations', severity: 'error' },
+  'D1-464': { title: 'A guard fires on synthetic rows', severity: 'warning' },
+  'D1-465': { title: 'A double-quoted name that D1 reads as a string', severity: 'error' },
 
   // D1-5xx: config and schema input.
   'D1-501': { title: 'No drizzle config file', severity: 'error' },

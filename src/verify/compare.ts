@@ -23,7 +23,7 @@ export class AffinityConverter {
       // A declared type is a name and optional (n[, m]); anything else gets no affinity beyond BLOB.
       const declared = /^[A-Za-z_ ]*(\(\s*[0-9]+\s*(,\s*[0-9]+\s*)?\))?$/.test(type) ? type : '';
       this.db.exec(`CREATE TABLE ${table} (v ${declared})`);
-      insert = this.db.prepare(`INSERT INTO ${table} (v) VALUES (?) RETURNING v`).pluck();
+      insert = this.db.prepare(`INSERT INTO ${table} (v) VALUES (?) RETURNING v`).pluck().safeIntegers(true);
       this.statements.set(lower(type), insert);
     }
     const stmt = insert;
@@ -35,12 +35,22 @@ export class AffinityConverter {
   }
 }
 
+/** SQLite's equality: an integer equals a real of the same value; blobs by bytes. */
 function sameValue(a: unknown, b: unknown): boolean {
   if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
+  if (typeof a === 'bigint' && typeof b === 'number') return Number(a) === b;
+  if (typeof a === 'number' && typeof b === 'bigint') return a === Number(b);
   return a === b;
 }
 
-const keyText = (values: unknown[]) => JSON.stringify(values.map((v) => (Buffer.isBuffer(v) ? `x'${v.toString('hex')}'` : v)));
+/** A value as a key part: integers and reals of one value alike, text and blobs apart. */
+function keyPart(v: unknown): unknown {
+  if (Buffer.isBuffer(v)) return `x'${v.toString('hex')}'`;
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : `${v}n`;
+  return v;
+}
+
+const keyText = (values: unknown[]) => JSON.stringify(values.map(keyPart));
 
 interface ColumnPair {
   before: number;

@@ -5,6 +5,7 @@
 import { CODES, type Code } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { D1_LIMITS } from './cost.js';
+import type { DoubleQuotedLiteral } from '../d1/replay.js';
 import type { Shortfall } from './rows.js';
 import type { MigrationReport, TableFigures } from './types.js';
 
@@ -60,4 +61,17 @@ export function shortfallFindings(shortfalls: readonly Shortfall[], file: string
   return shortfalls.map((s) =>
     finding('D1-459', `after ${file || 'the start'}, only ${s.inserted} of ${s.wanted} synthetic rows could be put in ${s.table} (${s.reason}).`, file, s.table),
   );
+}
+
+/** A guard that fired on synthetic rows: the migration depends on the data (a warning; verify goes on with empty tables). */
+export function syntheticGuardFindings(r: MigrationReport): Diagnostic[] {
+  return r.guards.map((g) =>
+    finding('D1-464', `${r.file}: guard ${g.code} fires on synthetic rows made for the previous schema (${g.message}); it was verified on empty tables. Verify against real data with --against.`, r.file),
+  );
+}
+
+/** A double-quoted name the replay read as D1 does: as the text of the name. */
+export function literalFinding(l: DoubleQuotedLiteral): Diagnostic {
+  const statement = l.statement.replace(/\s+/g, ' ').slice(0, 160);
+  return finding('D1-465', `${l.file}: D1 reads "${l.identifier}" as the string '${l.identifier}' and writes it into every row (in: ${statement}).`, l.file);
 }

@@ -63,7 +63,8 @@ function printTable(db: Database.Database, t: TableModel, withRows: boolean, roo
   const count = db.prepare(`SELECT count(*) FROM ${from}`).pluck().get() as number;
   const print: TablePrint = { name: t.name, count, columns, primaryKey: primaryKeyOf(t), rootpage: rootpages.get(lower(t.name)) ?? 0, bytes: 0 };
   if (withRows && columns.length > 0) {
-    print.rows = db.prepare(`SELECT ${columns.map((c) => quoteIdentifier(c.name)).join(', ')} FROM ${from}`).raw().all() as unknown[][];
+    // Integers as BigInt: bound again (to convert a value by a new column's affinity) they stay integers.
+    print.rows = db.prepare(`SELECT ${columns.map((c) => quoteIdentifier(c.name)).join(', ')} FROM ${from}`).raw().safeIntegers(true).all() as unknown[][];
     print.bytes = print.rows.reduce<number>((sum, row) => sum + row.reduce<number>((s, v) => s + sizeOf(v), 0), 0);
   }
   return print;
@@ -72,7 +73,7 @@ function printTable(db: Database.Database, t: TableModel, withRows: boolean, roo
 /** A value's stored size, roughly as SQLite's record format takes it. */
 function sizeOf(v: unknown): number {
   if (v === null || v === undefined) return 1;
-  if (typeof v === 'number') return 8;
+  if (typeof v === 'number' || typeof v === 'bigint') return 8;
   if (typeof v === 'string') return Buffer.byteLength(v);
   if (Buffer.isBuffer(v)) return v.length;
   return 8;

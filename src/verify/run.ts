@@ -12,9 +12,10 @@ import type { SchemaState } from '../snapshot/types.js';
 import { AffinityConverter, compareFingerprints } from './compare.js';
 import { costOf } from './cost.js';
 import { declaredChanges } from './declared.js';
-import { failureFindings, figureFindings, shortfallFindings } from './findings.js';
+import { failureFindings, figureFindings, literalFinding, shortfallFindings, syntheticGuardFindings } from './findings.js';
 import { fingerprint, mentionedNames, reachableTables, type Fingerprint } from './fingerprint.js';
-import { fillTables, type FillRequest } from './rows.js';
+import { fillTables, parentsFirst, type FillRequest } from './rows.js';
+import { quoteIdentifier } from '../sqltext/rewrite.js';
 import type { MigrationReport, TableFigures } from './types.js';
 
 export interface LoopOptions {
@@ -56,50 +57,91 @@ function fillAfter(db: Database.Database, options: LoopOptions, model: SchemaMod
   report.diagnostics.push(...shortfallFindings(shortfalls, report.file));
 }
 
+const newReport = (tag: string, file: string): MigrationReport => ({ tag, file, status: 'applied', tables: [], guards: [], doubleQuotedLiterals: [], diagnostics: [] });
+
+/** Delete every row (children first, foreign keys off meanwhile): synthetic rows that made a guard fire. */
+function emptyTables(db: Database.Database, model: SchemaModel): void {
+  db.pragma('foreign_keys = OFF');
+  for (const t of parentsFirst(model.tables).reverse()) db.prepare(`DELETE FROM ${quoteIdentifier(t.name)}`).run();
+  db.pragma('foreign_keys = ON');
+}
+
+interface Verifier {
+  options: LoopOptions;
+  converter: AffinityConverter;
+  loop: LoopState;
+  reports: MigrationReport[];
+  /** Sources applied so far. */
+  position: number;
+  /** Findings waiting for the next migration's report (the guard that fired on synthetic rows). */
+  pending: MigrationReport['diagnostics'];
+  /** The migration last retried on empty tables (retried once only). */
+  retried?: string;
+}
+
+/** After migration `tag` applied: fingerprint, compare, cost, findings, then the rows for the next one. */
+function afterMigration(v: Verifier, tag: string): void {
+  const { db, sources, out } = v.options;
+  const { loop } = v;
+  const index = v.position++;
+  const source = sources[index]!;
+  const milliseconds = performance.now() - loop.started;
+  const rowsWritten = totalChanges(db) - loop.changes;
+  const model = readSchemaModel(db);
+  const reach = reachableTables(model, mentionedNames(source.sql ?? ''));
+  const after = fingerprint(db, model, reach);
+  const { declared, state } = declaredChanges(out, tag, loop.state);
+  const figures = compareFingerprints(loop.before, after, declared, v.converter);
+  const report = newReport(tag, source.file);
+  report.tables = figures.filter(interesting);
+  report.cost = costOf({ db, sql: source.sql ?? '', before: loop.before, after, figures, declared, milliseconds, rowsWritten });
+  report.diagnostics.push(...v.pending.splice(0), ...figureFindings(report));
+  fillAfter(db, v.options, model, tag, reach, report);
+  v.reports.push(report);
+  v.options.onMigration?.(report, index, sources.length);
+  Object.assign(loop, { state, model, before: printFor(db, model, sources[index + 1]), changes: totalChanges(db), started: performance.now() });
+}
+
+/** A migration that failed: its report; true when verification can go on (a guard fired on synthetic rows, which are removed). */
+function afterFailure(v: Verifier, failure: NonNullable<ReturnType<typeof replayMigrations>['failure']>): boolean {
+  const report = newReport(failure.tag, failure.file);
+  report.status = 'failed';
+  report.failure = { message: failure.message, ...(failure.statement ? { statement: failure.statement } : {}) };
+  failureFindings(report);
+  if (v.options.fill && report.guards.length > 0 && v.retried !== failure.tag) {
+    v.retried = failure.tag;
+    // Rows made for the old schema need not satisfy what the migration guards: empty the tables and go on.
+    v.pending.push(...syntheticGuardFindings(report));
+    emptyTables(v.options.db, v.loop.model);
+    v.loop.before = printFor(v.options.db, v.loop.model, v.options.sources[v.position]);
+    return true;
+  }
+  v.reports.push(report);
+  v.options.onMigration?.(report, v.reports.length - 1, v.options.sources.length);
+  return false;
+}
+
 /** Verify `options.sources` in order on `options.db`; returns one report per migration tried. */
 export function verifyMigrations(options: LoopOptions): MigrationReport[] {
-  const { db, sources, out } = options;
-  const converter = new AffinityConverter();
-  const reports: MigrationReport[] = [];
+  const { db, sources } = options;
   const initial = readSchemaModel(db);
-  const loop: LoopState = { model: initial, before: new Map(), state: options.startState, started: 0, changes: 0 };
-  const fillReport: MigrationReport = { tag: '', file: '', status: 'applied', tables: [], guards: [], doubleQuotedLiterals: [], diagnostics: [] };
-  fillAfter(db, options, initial, 'start', new Set(), fillReport);
-  loop.before = printFor(db, initial, sources[0]);
-  loop.started = performance.now();
-  loop.changes = totalChanges(db);
-  const onApplied = (tag: string) => {
-    const index = reports.length;
-    const source = sources[index]!;
-    const milliseconds = performance.now() - loop.started;
-    const rowsWritten = totalChanges(db) - loop.changes;
-    const model = readSchemaModel(db);
-    const reach = reachableTables(model, mentionedNames(source.sql ?? ''));
-    const after = fingerprint(db, model, reach);
-    const { declared, state } = declaredChanges(out, tag, loop.state);
-    const figures = compareFingerprints(loop.before, after, declared, converter);
-    const report: MigrationReport = { tag, file: source.file, status: 'applied', tables: figures.filter(interesting), guards: [], doubleQuotedLiterals: [], diagnostics: [] };
-    report.cost = costOf({ db, sql: source.sql ?? '', before: loop.before, after, figures, declared, milliseconds, rowsWritten });
-    report.diagnostics.push(...figureFindings(report));
-    fillAfter(db, options, model, tag, reach, report);
-    reports.push(report);
-    options.onMigration?.(report, index, sources.length);
-    loop.state = state;
-    loop.model = model;
-    loop.before = printFor(db, model, sources[index + 1]);
-    loop.changes = totalChanges(db);
-    loop.started = performance.now();
-  };
-  const result = replayMigrations(sources, onApplied, db);
-  converter.close();
-  if (result.failure) {
-    const report: MigrationReport = { tag: result.failure.tag, file: result.failure.file, status: 'failed', tables: [], guards: [], doubleQuotedLiterals: [], diagnostics: [] };
-    report.failure = { message: result.failure.message, ...(result.failure.statement ? { statement: result.failure.statement } : {}) };
-    failureFindings(report);
-    reports.push(report);
-    options.onMigration?.(report, reports.length - 1, sources.length);
+  const v: Verifier = { options, converter: new AffinityConverter(), reports: [], position: 0, pending: [], loop: { model: initial, before: new Map(), state: options.startState, started: 0, changes: 0 } };
+  const start = newReport('', '');
+  fillAfter(db, options, initial, 'start', new Set(), start);
+  v.pending.push(...start.diagnostics);
+  v.loop.before = printFor(db, initial, sources[0]);
+  Object.assign(v.loop, { started: performance.now(), changes: totalChanges(db) });
+  const literals: ReturnType<typeof replayMigrations>['doubleQuotedLiterals'] = [];
+  for (;;) {
+    const result = replayMigrations(sources.slice(v.position), (tag) => afterMigration(v, tag), db);
+    literals.push(...result.doubleQuotedLiterals);
+    if (!result.failure || !afterFailure(v, result.failure)) break;
   }
-  for (const l of result.doubleQuotedLiterals) reports.find((r) => r.tag === l.tag)?.doubleQuotedLiterals.push(l.identifier);
-  if (fillReport.diagnostics.length > 0 && reports[0]) reports[0].diagnostics.unshift(...fillReport.diagnostics);
-  return reports;
+  v.converter.close();
+  for (const l of literals) {
+    const report = v.reports.find((r) => r.tag === l.tag);
+    report?.doubleQuotedLiterals.push(l.identifier);
+    report?.diagnostics.push(literalFinding(l));
+  }
+  return v.reports;
 }
