@@ -202,7 +202,7 @@ function applyAsD1(db: Database.Database, source: MigrationSource & { sql: strin
 }
 
 /** Replay migrations, in order, into a fresh in-memory D1-like database. */
-export function replayMigrations(sources: readonly MigrationSource[], onApplied?: ReplayOptions['onApplied'], db = openD1Database()): ReplayResult {
+export function replayMigrations(sources: readonly MigrationSource[], onApplied?: ReplayOptions['onApplied'], db: Database.Database = openD1Database()): ReplayResult {
   const applied: string[] = [];
   const doubleQuotedLiterals: DoubleQuotedLiteral[] = [];
   for (const source of sources) {

@@ -81,7 +81,12 @@ export function wranglerStateFile(dir: string): string {
 function copyOfFile(file: string): Database.Database {
   const original = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const copy = new Database(original.serialize());
+    const image = original.serialize();
+    // A WAL database (wrangler's local D1 is one) serializes with WAL in its header (bytes 18-19 = 2),
+    // which an in-memory database cannot open: mark the copy as a rollback-journal database.
+    image[18] = 1;
+    image[19] = 1;
+    const copy = new Database(image);
     copy.pragma('foreign_keys = ON');
     return copy;
   } finally {
