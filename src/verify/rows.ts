@@ -168,7 +168,12 @@ function serialStart(db: Database.Database, t: TableModel): number {
 /** Insert `wanted` rows into one table; returns how many went in and SQLite's last refusal. */
 function fillTable(db: Database.Database, p: TablePlan, wanted: number, random: () => number, salt: string): { inserted: number; reason: string } {
   const names = p.columns.map((c) => c.name);
-  const insert = db.prepare(`INSERT INTO ${quoteName(p.table.name)} (${names.map(quoteName).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`);
+  let insert: Database.Statement;
+  try {
+    insert = db.prepare(`INSERT INTO ${quoteName(p.table.name)} (${names.map(quoteName).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`);
+  } catch (e) {
+    return { inserted: 0, reason: (e as Error).message }; // e.g. a trigger or reference naming a table that is gone
+  }
   let serial = serialStart(db, p.table);
   let inserted = 0;
   let failures = 0;
