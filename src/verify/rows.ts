@@ -8,7 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { ColumnModel, ForeignKeyModel, SchemaModel, TableModel } from '../d1/model.js';
-import { tokenize } from '../sqltext/tokens.js';
+import { tokenize, unquoteIdentifier, type Token } from '../sqltext/tokens.js';
 import { quoteIdentifier as quoteName } from '../sqltext/rewrite.js';
 
 /** A seeded pseudo-random generator (mulberry32): the same seed gives the same rows. */
@@ -42,7 +42,7 @@ export interface Shortfall {
   reason: string;
 }
 
-const ATTEMPTS = 6;
+const ATTEMPTS = 8;
 /** Consecutive rows that fail before a table is given up. */
 const GIVE_UP_AFTER = 20;
 /** Values any CHECK is likely to accept when the table's own literals do not help. */
@@ -68,14 +68,41 @@ export function parentsFirst(tables: readonly TableModel[]): TableModel[] {
   return out;
 }
 
-/** The literals in a table's CREATE text: candidate values for its CHECKs. */
-function literalsOf(sql: string): unknown[] {
-  const out: unknown[] = [];
-  for (const t of tokenize(sql)) {
-    if (t.kind === 'string') out.push(t.text.slice(1, -1).split("''").join("'"));
-    else if (t.kind === 'other' && /^[0-9]+(\.[0-9]+)?$/.test(t.text)) out.push(Number(t.text));
+function literalOf(t: Token): unknown {
+  if (t.kind === 'string') return t.text.slice(1, -1).split("''").join("'");
+  if (t.kind === 'other' && /^[0-9]+(\.[0-9]+)?$/.test(t.text)) return Number(t.text);
+  return undefined;
+}
+
+/**
+ * The literals of a table's CREATE text by column (lower-cased): those in the column's definition,
+ * and those of each table CHECK that names the column. Candidate values for its checks.
+ */
+function literalsByColumn(sql: string, columns: readonly ColumnModel[]): Map<string, unknown[]> {
+  const names = new Set(columns.map((c) => c.name.toLowerCase()));
+  const out = new Map<string, unknown[]>();
+  const tokens = tokenize(sql).filter((t) => t.kind !== 'ws' && t.kind !== 'comment');
+  let depth = 0;
+  let item: Token[] = [];
+  const flush = () => {
+    const named = item.filter((t) => t.kind === 'word' || t.kind === 'quoted').map((t) => unquoteIdentifier(t).toLowerCase()).filter((n) => names.has(n));
+    const values = item.map(literalOf).filter((v) => v !== undefined);
+    // A column definition starts with its name; a table constraint names its columns anywhere.
+    const first = item[0] ? unquoteIdentifier(item[0]).toLowerCase() : '';
+    for (const n of names.has(first) ? [first] : named) out.set(n, [...(out.get(n) ?? []), ...values]);
+    item = [];
+  };
+  for (const t of tokens) {
+    if (t.text === '(') depth++;
+    if (t.text === ')') depth--;
+    if (depth === 1 && (t.text === ',' || t.text === '(')) {
+      if (t.text === ',') flush();
+      if (t.text === ',' || item.length === 0) continue;
+    }
+    if (depth >= 1) item.push(t);
   }
-  return [...out, ...GENERIC];
+  flush();
+  return out;
 }
 
 interface TablePlan {
@@ -83,7 +110,8 @@ interface TablePlan {
   columns: ColumnModel[];
   /** Foreign keys with their parent key columns resolved. */
   references: { fk: ForeignKeyModel; to: string[]; keys: unknown[][] }[];
-  literals: unknown[];
+  /** Candidate values by column (lower-cased): the literals its definition and checks name. */
+  literals: Map<string, unknown[]>;
   /** Single INTEGER PRIMARY KEY (rowid alias): gets the row's serial. */
   rowidAlias?: string;
 }
@@ -111,7 +139,7 @@ function planTable(db: Database.Database, table: TableModel, model: SchemaModel)
     const to = fk.to.every((c) => c !== null) ? (fk.to as string[]) : parent ? primaryKeyOf(parent) : [];
     return { fk, to, keys: parent ? parentKeys(db, parent.name, to) : [] };
   });
-  const plan: TablePlan = { table, columns, references, literals: literalsOf(table.sql) };
+  const plan: TablePlan = { table, columns, references, literals: literalsByColumn(table.sql, columns) };
   if (pkColumn && pkColumn.type.toUpperCase() === 'INTEGER' && !table.withoutRowid) plan.rowidAlias = pkColumn.name;
   return plan;
 }
@@ -133,10 +161,13 @@ function typedValue(c: ColumnModel, n: number, salt: string): unknown {
 
 function candidateValue(p: TablePlan, c: ColumnModel, n: number, attempt: number, random: () => number, salt: string): unknown {
   if (attempt === 0) return !c.notNull && random() < 0.1 ? null : typedValue(c, n, salt);
+  // A retry varies only the columns a definition or check constrains; the others stay unique values.
+  const own = p.literals.get(c.name.toLowerCase());
+  if (!own || own.length === 0) return typedValue(c, n + attempt * 7919, salt);
   const r = random();
-  if (!c.notNull && r < 0.25) return null;
-  if (r < 0.75) return p.literals[Math.floor(random() * p.literals.length)];
-  return typedValue(c, n + attempt * 7919, salt);
+  if (!c.notNull && r < 0.15) return null;
+  const pool = r < 0.8 ? own : GENERIC;
+  return pool[Math.floor(random() * pool.length)];
 }
 
 /** One candidate row: column name → value. */
