@@ -69,9 +69,22 @@ async function verifyCommand(flags: VerifyFlags): Promise<number> {
   }
 }
 
+/** Help and --version end the run as usual; any other command-line error is a usage error: exit 2. */
+const PASS_THROUGH = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
+
+function usageError(e: Commander.CommanderError): never {
+  if (PASS_THROUGH.has(e.code)) throw e;
+  const message = `${e.message.replace(/^error: /, '').replace(/\.?$/, '.')} Run drizzle-d1 verify --help for the flags.`;
+  if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ status: 'error', diagnostics: [{ code: 'D1-713', severity: 'error', message }] }, null, 2) + '\n');
+  else console.error(`Error [D1-713]: ${message}`);
+  // Nothing was loaded or written yet: ending here loses nothing.
+  process.exit(2);
+}
+
 export function registerVerify(program: Commander.Command): void {
   program
     .command('verify')
+    .exitOverride(usageError)
     .description('replay the migrations on synthetic rows or a copy of a real database and prove no row is lost')
     .option('--config <path>', 'path to drizzle.config.ts|js|json')
     .option('--out <dir>', 'verify this migrations folder without a config (no schema.ts comparison)')

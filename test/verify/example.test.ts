@@ -114,6 +114,8 @@ describeWrangler('verify on the bundled example with wrangler local D1', () => {
     expect(text.exitCode, text.stderr).toBe(0);
     expect(text.stdout).toContain('Clean: every row is kept');
     expect((await drizzleD1(dir, ['verify', '--rows', 'many'])).exitCode).toBe(2);
+    const unknown = await drizzleD1(dir, ['verify', '--bogus']);
+    expect([unknown.exitCode, unknown.stderr.trim()]).toEqual([2, "Error [D1-713]: unknown option '--bogus'. Run drizzle-d1 verify --help for the flags."]);
     const missing = await drizzleD1(dir, ['verify', '--against', 'nowhere.sqlite']);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('Error [D1-460]');
