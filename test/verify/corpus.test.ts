@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VerifyReport } from '../../src/verify/types.js';
 import { verifyFolder } from '../../src/verify/verify.js';
+import { verifyThroughWrangler } from '../../src/verify/wrangler.js';
+import { describeWrangler } from '../support/wrangler.js';
 
 const corpus = (name: string) => join(import.meta.dirname, '..', 'real', 'corpus', name);
 const lossesOf = (r: VerifyReport, tag: string) =>
@@ -56,4 +58,15 @@ describe('verify on the real corpus', () => {
     expect(from.migrations.map((m) => m.tag)).toEqual(['0002_furry_frightful_four', '0003_daily_thing']);
     expect(from.exitCode).toBe(0);
   });
+});
+
+describeWrangler('verify --wrangler on the real corpus', () => {
+  it("cloudflog through wrangler's local D1 (workerd) gives the in-process replay's figures", async () => {
+    const out = corpus('cloudflog');
+    const viaWrangler = await verifyThroughWrangler({ out, cwd: out, rows: 30 });
+    const inProcess = verifyFolder({ out, rows: 30 });
+    const harm = (r: VerifyReport) => r.migrations.map((m) => m.tables.filter((t) => t.lost || t.changed).map((t) => [t.table, t.lost, t.changed]));
+    expect(harm(viaWrangler)).toEqual(harm(inProcess));
+    expect(lossesOf(viaWrangler, '0001_chemical_wong')).toEqual({ comment: [30, 30], post: [30, 30], post_tags: [30, 30], post_views: [30, 30], session: [30, 30] });
+  }, 180_000);
 });
