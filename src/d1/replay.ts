@@ -81,7 +81,7 @@ export interface ReplayOptions {
   /**
    * Called after each migration applies, with the database in that state: one replay serves a
    * command that needs every intermediate schema (rollback files, per-migration lint), e.g. with
-   * readSchemaModel or `db.serialize()`. The database must be left as it is.
+   * readSchemaModel or `db.serialize()`. The schema must be left as it is (verify adds rows).
    */
   onApplied?: (tag: string, db: Database.Database) => void;
   /** Apply onto this database (e.g. a copy of a real one) instead of a fresh in-memory one. */
@@ -201,7 +201,7 @@ function applyAsD1(db: Database.Database, source: MigrationSource & { sql: strin
   }
 }
 
-/** Replay migrations, in order, into a fresh in-memory D1-like database. */
+/** Replay migrations, in order, into a fresh in-memory D1-like database (or into `db`). */
 export function replayMigrations(sources: readonly MigrationSource[], onApplied?: ReplayOptions['onApplied'], db: Database.Database = openD1Database()): ReplayResult {
   const applied: string[] = [];
   const doubleQuotedLiterals: DoubleQuotedLiteral[] = [];

@@ -30,7 +30,7 @@ export interface TableFigures {
 
 /** A migration's cost against D1's limits, measured on the copy. */
 export interface MigrationCost {
-  /** Rows the file wrote (SQLite's total_changes: copies, deletions, cascades, inserts). */
+  /** Rows the file wrote (SQLite's total_changes: copies, deletions, cascades, inserts); 0 through --wrangler, which does not report it. */
   rowsWritten: number;
   /** Rows copied into rebuilt tables (the rows of every table whose storage was recreated). */
   rowsCopied: number;
@@ -49,7 +49,8 @@ export interface MigrationCost {
 export interface MigrationReport {
   tag: string;
   file: string;
-  status: 'applied' | 'failed' | 'skipped';
+  /** 'failed': it failed on these rows (rolled back); later migrations were not tried. */
+  status: 'applied' | 'failed';
   /** Tables with anything to say (rows lost, changed, added, dropped). */
   tables: TableFigures[];
   /** The failure, when the migration failed on these rows. */
