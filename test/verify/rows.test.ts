@@ -79,3 +79,20 @@ describe('values after a type change', () => {
     expect(altered.diagnostics.map((d) => d.code)).toEqual(['D1-451']);
   });
 });
+
+describe('--against input', () => {
+  it('a database with tables but no ledger needs --from (D1-461); text that is not SQL is D1-460', () => {
+    const out = typeChange('v');
+    const db = openD1Database();
+    db.exec("CREATE TABLE t (id integer PRIMARY KEY, v text); INSERT INTO t VALUES (1, '1');");
+    const file = join(out, 'no-ledger.sqlite');
+    writeFileSync(file, db.serialize());
+    expect(() => verifyAgainst({ out, against: file, cwd: out })).toThrow(expect.objectContaining({ code: 'D1-461' }));
+    const from = verifyAgainst({ out, against: file, cwd: out, from: '0001_b' });
+    expect(from.migrations.map((m) => `${m.tag} ${m.status}`)).toEqual(['0001_b applied']);
+    expect(() => verifyAgainst({ out, against: file, cwd: out, from: 'nope' })).toThrow(expect.objectContaining({ code: 'D1-462' }));
+    writeFileSync(join(out, 'notes.txt'), 'this is not sql');
+    expect(() => verifyAgainst({ out, against: 'notes.txt', cwd: out })).toThrow(expect.objectContaining({ code: 'D1-460' }));
+    expect(() => verifyAgainst({ out, against: 'missing.sqlite', cwd: out })).toThrow(expect.objectContaining({ code: 'D1-460' }));
+  });
+});
