@@ -22,7 +22,8 @@ function tableLine(f: TableFigures): string {
 function costLine(m: MigrationReport): string {
   const c = m.cost;
   if (!c) return '';
-  return `  cost: ${c.milliseconds} ms, ${c.rowsWritten} rows written, ${c.rowsCopied} copied, ${c.rowsDeleted} deleted, rebuild +${kb(c.rebuildBytes)}, database ${kb(c.databaseBytes)}, longest statement ${kb(c.longestStatementBytes)}`;
+  const planned = c.plannedCopies === undefined ? "" : ` (drizzle-d1's plan: ${c.plannedCopies})`;
+  return `  cost: ${c.milliseconds} ms, ${c.rowsWritten} rows written, ${c.rowsCopied} copied${planned}, ${c.rowsDeleted} deleted, rebuild +${kb(c.rebuildBytes)}, database ${kb(c.databaseBytes)}, longest statement ${kb(c.longestStatementBytes)}`;
 }
 
 function migrationLines(m: MigrationReport): string[] {

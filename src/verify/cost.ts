@@ -6,6 +6,9 @@
  */
 import type Database from 'better-sqlite3';
 import { splitStatements } from '../sqltext/tokens.js';
+import { planMigration } from '../plan/plan.js';
+import { summarizePlan } from '../plan/summary.js';
+import type { SchemaState } from '../snapshot/types.js';
 import type { Declared } from './declared.js';
 import type { Fingerprint } from './fingerprint.js';
 import type { MigrationCost, TableFigures } from './types.js';
@@ -17,6 +20,23 @@ export const D1_LIMITS = {
   statementBytes: 100 * 1024,
 } as const;
 
+/**
+ * The rows drizzle-d1's plan for the migration's declared change copies: the rows, before the
+ * migration, of every table it would rebuild or move. Undefined without snapshots to plan from, or
+ * when the planner refuses the change.
+ */
+export function plannedCopies(input: Pick<CostInput, 'before' | 'declared'>, current: SchemaState | undefined): number | undefined {
+  const { declared, before } = input;
+  if (!current || declared.changes.length === 0) return undefined;
+  const plan = planMigration(declared.previous, current, declared.changes);
+  if (plan.diagnostics.some((d) => d.severity === 'error')) return undefined;
+  const rowsOf = (table: string) => {
+    for (const [name, print] of before) if ((declared.tables.get(name) ?? print.name).toLowerCase() === table.toLowerCase()) return print.count;
+    return 0;
+  };
+  return summarizePlan(plan).rebuilds.reduce((n, r) => n + rowsOf(r.table), 0);
+}
+
 export interface CostInput {
   db: Database.Database;
   sql: string;
@@ -26,6 +46,8 @@ export interface CostInput {
   declared: Declared;
   milliseconds: number;
   rowsWritten: number;
+  /** The snapshot state after the migration, to plan the change from. */
+  current?: SchemaState;
 }
 
 function databaseBytes(db: Database.Database): number {
@@ -49,6 +71,7 @@ function rebuilt(input: CostInput): { rows: number; bytes: number } {
 
 export function costOf(input: CostInput): MigrationCost {
   const copies = rebuilt(input);
+  const planned = plannedCopies(input, input.current);
   const longest = splitStatements(input.sql).reduce((max, s) => Math.max(max, Buffer.byteLength(s.text)), 0);
   return {
     rowsWritten: input.rowsWritten,
@@ -58,5 +81,6 @@ export function costOf(input: CostInput): MigrationCost {
     databaseBytes: databaseBytes(input.db),
     longestStatementBytes: longest,
     milliseconds: Math.round(input.milliseconds),
+    ...(planned === undefined ? {} : { plannedCopies: planned }),
   };
 }

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffSchemas } from '../diff/diff.js';
-import type { Renames } from '../diff/types.js';
+import type { Change, Renames } from '../diff/types.js';
 import { readSnapshotFile, stateOf, tagPrefix } from '../snapshot/io.js';
 import { emptyState, type SchemaState, type Snapshot } from '../snapshot/types.js';
 import { tokenize, unquoteIdentifier } from '../sqltext/tokens.js';
@@ -25,9 +25,13 @@ export interface Declared {
   droppedColumns: Map<string, Set<string>>;
   /** `table.column` (current, lower-cased) made NOT NULL: a NULL turned into its default is intended. */
   filled: Set<string>;
+  /** The diff of the two snapshots (empty without a snapshot), for the plan's figures. */
+  changes: Change[];
+  /** The snapshot state before the migration. */
+  previous: SchemaState;
 }
 
-export const declaresNothing = (): Declared => ({ tables: new Map(), columns: new Map(), droppedTables: new Set(), droppedColumns: new Map(), filled: new Set() });
+export const declaresNothing = (previous: SchemaState = emptyState()): Declared => ({ tables: new Map(), columns: new Map(), droppedTables: new Set(), droppedColumns: new Map(), filled: new Set(), changes: [], previous });
 
 /** The names in a `_meta` key: `"users"` or `"users"."name"`. */
 function metaNames(key: string): string[] {
@@ -58,10 +62,10 @@ export function snapshotOf(out: string, tag: string): Snapshot | undefined {
 /** What migration `tag` declares, from its snapshot and the one before it (`previous`). */
 export function declaredChanges(out: string, tag: string, previous: SchemaState | undefined): { declared: Declared; state: SchemaState | undefined } {
   const snapshot = snapshotOf(out, tag);
-  if (!snapshot) return { declared: declaresNothing(), state: previous };
+  if (!snapshot) return { declared: declaresNothing(previous), state: previous };
   const state = stateOf(snapshot);
   const renames = renamesOf(snapshot);
-  const declared = declaresNothing();
+  const declared = declaresNothing(previous);
   for (const [from, to] of Object.entries(renames.tables)) declared.tables.set(lower(from), to);
   for (const [table, cols] of Object.entries(renames.columns)) {
     declared.columns.set(lower(table), new Map(Object.entries(cols).map(([f, t]) => [lower(f), t])));
@@ -69,6 +73,7 @@ export function declaredChanges(out: string, tag: string, previous: SchemaState 
   let changes;
   try {
     changes = diffSchemas(previous ?? emptyState(), state, renames).changes;
+    declared.changes = changes;
   } catch {
     return { declared, state }; // a snapshot pair the differ cannot relate: renames only
   }

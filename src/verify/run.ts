@@ -94,7 +94,7 @@ function afterMigration(v: Verifier, tag: string): void {
   const figures = compareFingerprints(loop.before, after, declared, v.converter);
   const report = newReport(tag, source.file);
   report.tables = figures.filter(interesting);
-  report.cost = costOf({ db, sql: source.sql ?? '', before: loop.before, after, figures, declared, milliseconds, rowsWritten });
+  report.cost = costOf({ db, sql: source.sql ?? '', before: loop.before, after, figures, declared, milliseconds, rowsWritten, ...(state ? { current: state } : {}) });
   report.diagnostics.push(...v.pending.splice(0), ...figureFindings(report));
   fillAfter(db, v.options, model, tag, reach, report);
   v.reports.push(report);

@@ -34,6 +34,8 @@ export interface MigrationCost {
   rowsWritten: number;
   /** Rows copied into rebuilt tables (the rows of every table whose storage was recreated). */
   rowsCopied: number;
+  /** Rows drizzle-d1's plan for the declared change copies (its formula on these counts); absent without snapshots. */
+  plannedCopies?: number;
   /** Rows deleted (lost, or dropped on purpose). */
   rowsDeleted: number;
   /** Bytes the rebuilt tables occupy twice while the old and new tables coexist (estimate). */

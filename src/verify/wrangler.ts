@@ -101,7 +101,7 @@ async function step(loop: WranglerLoop, source: MigrationSource, next: Migration
     const { declared, state } = declaredChanges(loop.options.out, source.tag, loop.state);
     const figures = compareFingerprints(loop.before, after, declared, loop.converter);
     report.tables = figures.filter((f) => f.lost || f.changed || f.added || f.droppedOnPurpose || f.droppedColumns.length || f.lostColumns.length || f.renamedFrom);
-    report.cost = costOf({ db, sql: source.sql ?? '', before: loop.before, after, figures, declared, milliseconds, rowsWritten: 0 });
+    report.cost = costOf({ db, sql: source.sql ?? '', before: loop.before, after, figures, declared, milliseconds, rowsWritten: 0, ...(state ? { current: state } : {}) });
     report.diagnostics.push(...figureFindings(report));
     const rows = loop.options.rows ?? DEFAULT_ROWS;
     report.diagnostics.push(...shortfallFindings(fillTables(db, model, { target: rows, fresh: Math.ceil(rows / 10), touched: reach, random: loop.random, salt: source.tag }), source.file));
