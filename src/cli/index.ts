@@ -17,6 +17,7 @@ import { errorText, planReport, planSummaryLines, diagnosticJson } from './repor
 import { shellQuote } from './quote.js';
 import { errnoOf, fileSystemError } from '../diagnostics/fs.js';
 import { registerRollback } from './rollback.js';
+import { registerVerify } from './verify.js';
 
 interface CliOptions extends GenerateFlags {
   json?: boolean;
@@ -198,6 +199,7 @@ export function program(): Commander.Command {
       process.exitCode = await runGenerate(opts);
     });
   registerRollback(cmd);
+  registerVerify(cmd);
   return cmd;
 }
 

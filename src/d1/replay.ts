@@ -81,9 +81,11 @@ export interface ReplayOptions {
   /**
    * Called after each migration applies, with the database in that state: one replay serves a
    * command that needs every intermediate schema (rollback files, per-migration lint), e.g. with
-   * readSchemaModel or `db.serialize()`. The database must be left as it is.
+   * readSchemaModel or `db.serialize()`. The schema must be left as it is (verify adds rows).
    */
   onApplied?: (tag: string, db: Database.Database) => void;
+  /** Apply onto this database (e.g. a copy of a real one) instead of a fresh in-memory one. */
+  into?: Database.Database;
 }
 
 /** The journal's tags in order; [] when there is no journal yet (a fresh project). */
@@ -199,9 +201,8 @@ function applyAsD1(db: Database.Database, source: MigrationSource & { sql: strin
   }
 }
 
-/** Replay migrations, in order, into a fresh in-memory D1-like database. */
-export function replayMigrations(sources: readonly MigrationSource[], onApplied?: ReplayOptions['onApplied']): ReplayResult {
-  const db = openD1Database();
+/** Replay migrations, in order, into a fresh in-memory D1-like database (or into `db`). */
+export function replayMigrations(sources: readonly MigrationSource[], onApplied?: ReplayOptions['onApplied'], db: Database.Database = openD1Database()): ReplayResult {
   const applied: string[] = [];
   const doubleQuotedLiterals: DoubleQuotedLiteral[] = [];
   for (const source of sources) {
@@ -222,7 +223,7 @@ export function replayMigrations(sources: readonly MigrationSource[], onApplied?
 
 /** Replay the migrations folder `out` (all of it, or up to a tag; see ReplayOptions). */
 export function replayFolder(out: string, options: ReplayOptions = {}): ReplayResult {
-  return replayMigrations(readMigrationSources(out, options), options.onApplied);
+  return replayMigrations(readMigrationSources(out, options), options.onApplied, options.into);
 }
 
 /** The snapshot drizzle-kit wrote with migration `tag` (`meta/<prefix>_snapshot.json`), if present. */

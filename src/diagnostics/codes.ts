@@ -55,6 +55,24 @@ export const CODES = {
   'D1-487': { title: 'The migration has no snapshot to roll back from', severity: 'error' },
   'D1-488': { title: 'The rollback setting is not true or false', severity: 'error' },
 
+  // D1-45x: verify (pending migrations replayed on synthetic or real rows).
+  'D1-450': { title: 'A migration loses rows', severity: 'error' },
+  'D1-451': { title: 'A migration changes values it should keep', severity: 'error' },
+  'D1-452': { title: 'A migration fails on the rows', severity: 'error' },
+  'D1-453': { title: 'A guard would fire', severity: 'error' },
+  'D1-454': { title: 'A column disappears that the migration does not drop', severity: 'error' },
+  'D1-455': { title: 'The migrations do not build schema.ts', severity: 'error' },
+  'D1-456': { title: 'A migration risks the 30 second limit', severity: 'warning' },
+  'D1-457': { title: 'A migration risks the 10 GB database limit', severity: 'warning' },
+  'D1-458': { title: 'A statement longer than 100 KB', severity: 'warning' },
+  'D1-459': { title: 'Synthetic rows could not be made for a table', severity: 'warning' },
+  'D1-460': { title: 'The database to verify against cannot be read', severity: 'error' },
+  'D1-461': { title: 'Pending migrations cannot be told', severity: 'error' },
+  'D1-462': { title: 'A verify flag has a value it does not take', severity: 'error' },
+  'D1-463': { title: 'wrangler cannot replay the migrations', severity: 'error' },
+  'D1-464': { title: 'A guard fires on synthetic rows', severity: 'warning' },
+  'D1-465': { title: 'A double-quoted name that D1 reads as a string', severity: 'error' },
+
   // D1-5xx: config and schema input.
   'D1-501': { title: 'No drizzle config file', severity: 'error' },
   'D1-502': { title: 'The drizzle config fails to load', severity: 'error' },

@@ -1,0 +1,88 @@
+/**
+ * What a migration declares it does to the data, read from the snapshots drizzle wrote before and
+ * after it: the renames the user answered (the new snapshot's `_meta`) and the tables and columns
+ * it drops (the diff of the two snapshots). A row lost with a dropped table is dropped on purpose;
+ * a row lost anywhere else is lost. A migration without a snapshot (written by hand) declares nothing.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { diffSchemas } from '../diff/diff.js';
+import type { Change, Renames } from '../diff/types.js';
+import { readSnapshotFile, stateOf, tagPrefix } from '../snapshot/io.js';
+import { emptyState, type SchemaState, type Snapshot } from '../snapshot/types.js';
+import { tokenize, unquoteIdentifier } from '../sqltext/tokens.js';
+
+const lower = (s: string) => s.toLowerCase();
+
+export interface Declared {
+  /** Previous table name (lower-cased) → current name. */
+  tables: Map<string, string>;
+  /** Current table name (lower-cased) → previous column name (lower-cased) → current name. */
+  columns: Map<string, Map<string, string>>;
+  /** Previous names (lower-cased) of dropped tables. */
+  droppedTables: Set<string>;
+  /** Current table name → previous names of dropped columns (all lower-cased). */
+  droppedColumns: Map<string, Set<string>>;
+  /** `table.column` (current, lower-cased) made NOT NULL: a NULL turned into its default is intended. */
+  filled: Set<string>;
+  /** The diff of the two snapshots (empty without a snapshot), for the plan's figures. */
+  changes: Change[];
+  /** The snapshot state before the migration. */
+  previous: SchemaState;
+}
+
+export const declaresNothing = (previous: SchemaState = emptyState()): Declared => ({ tables: new Map(), columns: new Map(), droppedTables: new Set(), droppedColumns: new Map(), filled: new Set(), changes: [], previous });
+
+/** The names in a `_meta` key: `"users"` or `"users"."name"`. */
+function metaNames(key: string): string[] {
+  return tokenize(key).filter((t) => t.kind === 'quoted' || t.kind === 'word').map(unquoteIdentifier);
+}
+
+function renamesOf(snapshot: Snapshot): Renames {
+  const renames: Renames = { tables: {}, columns: {} };
+  for (const [from, to] of Object.entries(snapshot._meta.tables)) renames.tables[metaNames(from)[0]!] = metaNames(to)[0]!;
+  for (const [from, to] of Object.entries(snapshot._meta.columns)) {
+    const [table, column] = metaNames(from);
+    const [, target] = metaNames(to);
+    if (table !== undefined && column !== undefined && target !== undefined) (renames.columns[table] ??= {})[column] = target;
+  }
+  return renames;
+}
+
+function snapshotPath(out: string, tag: string): string {
+  return join(out, 'meta', `${tagPrefix(tag)}_snapshot.json`);
+}
+
+/** The snapshot written with `tag`, or undefined when there is none. */
+export function snapshotOf(out: string, tag: string): Snapshot | undefined {
+  const path = snapshotPath(out, tag);
+  return existsSync(path) ? readSnapshotFile(path, false) : undefined;
+}
+
+/** What migration `tag` declares, from its snapshot and the one before it (`previous`). */
+export function declaredChanges(out: string, tag: string, previous: SchemaState | undefined): { declared: Declared; state: SchemaState | undefined } {
+  const snapshot = snapshotOf(out, tag);
+  if (!snapshot) return { declared: declaresNothing(previous), state: previous };
+  const state = stateOf(snapshot);
+  const renames = renamesOf(snapshot);
+  const declared = declaresNothing(previous);
+  for (const [from, to] of Object.entries(renames.tables)) declared.tables.set(lower(from), to);
+  for (const [table, cols] of Object.entries(renames.columns)) {
+    declared.columns.set(lower(table), new Map(Object.entries(cols).map(([f, t]) => [lower(f), t])));
+  }
+  let changes;
+  try {
+    changes = diffSchemas(previous ?? emptyState(), state, renames).changes;
+    declared.changes = changes;
+  } catch {
+    return { declared, state }; // a snapshot pair the differ cannot relate: renames only
+  }
+  for (const c of changes) {
+    if (c.kind === 'dropTable') declared.droppedTables.add(lower(c.table.name));
+    else if (c.kind === 'dropColumn') {
+      const set = declared.droppedColumns.get(lower(c.table)) ?? new Set<string>();
+      declared.droppedColumns.set(lower(c.table), set.add(lower(c.column.name)));
+    } else if (c.kind === 'alterColumn' && c.to.notNull && !c.from.notNull) declared.filled.add(`${lower(c.table)}.${lower(c.to.name)}`);
+  }
+  return { declared, state };
+}
