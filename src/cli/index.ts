@@ -16,6 +16,7 @@ import { terminalResolver } from './prompt.js';
 import { errorText, planReport, planSummaryLines, diagnosticJson } from './report.js';
 import { shellQuote } from './quote.js';
 import { errnoOf, fileSystemError } from '../diagnostics/fs.js';
+import { registerLint } from './lint.js';
 
 interface CliOptions extends GenerateFlags {
   json?: boolean;
@@ -190,6 +191,7 @@ export function program(): Commander.Command {
     .action(async (opts: CliOptions) => {
       process.exitCode = await runGenerate(opts);
     });
+  registerLint(cmd);
   return cmd;
 }
 

@@ -85,7 +85,7 @@ export const D1_ALLOWED_PRAGMAS: ReadonlySet<string> = new Set([
 ]);
 
 /** Why D1 would refuse this statement before running it, or undefined. */
-function d1Rejection(statement: SqlStatement): string | undefined {
+export function d1Rejection(statement: SqlStatement): string | undefined {
   const [w0, w1, w2] = leadingWords(statement, 3);
   const first = w0 === 'EXPLAIN' ? (w1 === 'QUERY' && w2 === 'PLAN' ? leadingWords(statement, 4)[3] : w1) : w0;
   if (first !== undefined && TRANSACTION_WORDS.has(first)) return D1_TRANSACTION_MESSAGE;

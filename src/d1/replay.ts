@@ -166,7 +166,7 @@ function dqsIdentifier(e: unknown): string | undefined {
  * reads it as a literal: after the statement's first SELECT (the expressions of `INSERT … SELECT`;
  * the INSERT's own column list names real columns, where SQLite never falls back to a string).
  */
-function withLiteral(sql: string, index: number, identifier: string): string | undefined {
+export function withLiteral(sql: string, index: number, identifier: string): string | undefined {
   const target = splitStatements(sql)[index];
   const select = target?.tokens.findIndex((t) => t.kind === 'word' && t.text.toUpperCase() === 'SELECT') ?? -1;
   if (target === undefined || select < 0) return undefined;

@@ -38,6 +38,20 @@ export const CODES = {
   // D1-3xx: hand-written SQL objects.
 
   // D1-4xx: lint findings.
+  'D1-401': { title: 'DROP TABLE empties or nulls child tables', severity: 'error' },
+  'D1-402': { title: 'DROP TABLE fails on a NO ACTION or RESTRICT child', severity: 'error' },
+  'D1-403': { title: 'PRAGMA foreign_keys does nothing on D1', severity: 'warning' },
+  'D1-404': { title: 'defer_foreign_keys is set ON and never OFF', severity: 'warning' },
+  'D1-405': { title: 'A statement D1 rejects', severity: 'error' },
+  'D1-406': { title: 'A rebuild drops triggers', severity: 'warning' },
+  'D1-407': { title: 'A migration breaks a view', severity: 'error' },
+  'D1-408': { title: 'A copy writes a generated column', severity: 'error' },
+  'D1-409': { title: 'A copy names a column the old table does not have', severity: 'error' },
+  'D1-411': { title: 'DROP COLUMN blocked by an index, view, trigger or constraint', severity: 'error' },
+  'D1-412': { title: "A cascade deeper than D1's trigger depth", severity: 'warning' },
+  'D1-413': { title: 'A statement over 100 KB', severity: 'error' },
+  'D1-415': { title: 'A table or column the deployed Worker may still read is gone', severity: 'warning' },
+  'D1-416': { title: 'The migration fails on D1', severity: 'error' },
 
   // D1-5xx: config and schema input.
   'D1-501': { title: 'No drizzle config file', severity: 'error' },
