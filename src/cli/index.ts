@@ -17,6 +17,7 @@ import { errorText, planReport, planSummaryLines, diagnosticJson } from './repor
 import { shellQuote } from './quote.js';
 import { errnoOf, fileSystemError } from '../diagnostics/fs.js';
 import { registerLint } from './lint.js';
+import { registerRewrite } from './rewrite.js';
 
 interface CliOptions extends GenerateFlags {
   json?: boolean;
@@ -192,6 +193,7 @@ export function program(): Commander.Command {
       process.exitCode = await runGenerate(opts);
     });
   registerLint(cmd);
+  registerRewrite(cmd);
   return cmd;
 }
 

@@ -52,6 +52,9 @@ export const CODES = {
   'D1-413': { title: 'A statement over 100 KB', severity: 'error' },
   'D1-415': { title: 'A table or column the deployed Worker may still read is gone', severity: 'warning' },
   'D1-416': { title: 'The migration fails on D1', severity: 'error' },
+  'D1-417': { title: 'A hand-written migration is not rewritten', severity: 'warning' },
+  'D1-418': { title: 'An applied migration is not rewritten', severity: 'error' },
+  'D1-419': { title: 'rewrite needs migrations to rewrite and a confirmation', severity: 'error' },
 
   // D1-5xx: config and schema input.
   'D1-501': { title: 'No drizzle config file', severity: 'error' },
