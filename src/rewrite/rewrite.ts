@@ -15,7 +15,7 @@ import { planMigration } from '../plan/plan.js';
 import { readJournalTags, snapshotStateOf } from '../d1/replay.js';
 import { readSnapshotFile, tagPrefix } from '../snapshot/io.js';
 import { sameJson } from '../snapshot/equal.js';
-import { renamesOf } from '../snapshot/renames.js';
+import { renamesOf } from './renames.js';
 import type { SchemaState } from '../snapshot/types.js';
 import { renderMigration } from '../sql/render.js';
 import { writeFilesAtomically } from '../write/files.js';

@@ -5,7 +5,7 @@
  * the migration from its snapshots keeps them.
  */
 import type { Renames } from '../diff/types.js';
-import type { Snapshot } from './types.js';
+import type { Snapshot } from '../snapshot/types.js';
 
 /** `"x"` → `x` (drizzle-kit quotes each name in `_meta`). */
 function unquote(s: string): string {
