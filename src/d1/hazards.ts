@@ -54,9 +54,11 @@ function childrenIndex(model: SchemaModel): Map<string, ChildEdge[]> {
 
 /**
  * What `DROP TABLE table` does to the other tables, given which tables are known to hold no rows
- * (created in this file and not written since). A cascade through an empty table stops there.
+ * (created in this file and not written since; a cascade through an empty table stops there) and
+ * which are doomed (dropped later in the same file without being read again: what the drop does to
+ * their rows is lost with them, but their own children still feel the cascade).
  */
-export function dropReach(model: SchemaModel, table: string, empty: ReadonlySet<string> = new Set()): DropReach {
+export function dropReach(model: SchemaModel, table: string, empty: ReadonlySet<string> = new Set(), doomed: ReadonlySet<string> = new Set()): DropReach {
   const children = childrenIndex(model);
   const emptied = new Set<string>();
   const nulled = new Set<string>();
@@ -76,7 +78,8 @@ export function dropReach(model: SchemaModel, table: string, empty: ReadonlySet<
   };
   if (!empty.has(table)) visit(table, 1);
   for (const t of emptied) nulled.delete(t);
-  return { emptied: [...emptied].sort(), nulled: [...nulled].sort(), blocking: [...blocking].sort(), depth };
+  const kept = (names: Set<string>) => [...names].filter((t) => !doomed.has(t)).sort();
+  return { emptied: kept(emptied), nulled: kept(nulled), blocking: [...blocking].sort(), depth };
 }
 
 /** The longest chain of ON DELETE CASCADE below `root`, as the tables in it (root first). */

@@ -47,6 +47,7 @@ export const CODES = {
   'D1-407': { title: 'A migration breaks a view', severity: 'error' },
   'D1-408': { title: 'A copy writes a generated column', severity: 'error' },
   'D1-409': { title: 'A copy names a column the old table does not have', severity: 'error' },
+  'D1-410': { title: 'A copy puts a nullable column into a NOT NULL column', severity: 'error' },
   'D1-411': { title: 'DROP COLUMN blocked by an index, view, trigger or constraint', severity: 'error' },
   'D1-412': { title: "A cascade deeper than D1's trigger depth", severity: 'warning' },
   'D1-413': { title: 'A statement over 100 KB', severity: 'error' },

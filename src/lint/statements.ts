@@ -10,7 +10,8 @@ import { d1Rejection, openD1Database } from '../d1/apply.js';
 import { D1_MAX_STATEMENT_BYTES, dropReach } from '../d1/hazards.js';
 import { readSchemaModel } from '../d1/model.js';
 import { withLiteral, type DoubleQuotedLiteral } from '../d1/replay.js';
-import { nameOf, wordAt } from '../d1/sql-parse.js';
+import { matchingParen, nameOf, splitTopLevel, wordAt } from '../d1/sql-parse.js';
+import type { SchemaModel } from '../d1/model.js';
 import { splitStatements, type SqlStatement } from '../sqltext/tokens.js';
 import { finding, type Finding } from './finding.js';
 
@@ -102,13 +103,28 @@ interface FileContext {
   trace: StatementTrace;
 }
 
+/**
+ * Tables the file drops later without naming them in between (so nothing reads their rows again):
+ * a rebuild's old child tables, already copied, which drizzle-d1 drops leaves first.
+ */
+function doomedAfter(ctx: FileContext, index: number): Set<string> {
+  const doomed = new Set<string>();
+  const named = new Set<string>();
+  for (const st of ctx.statements.slice(index + 1)) {
+    const drop = isWord(st, 0, 'DROP') && isWord(st, 1, 'TABLE') ? nameAfter(st, 2) : undefined;
+    if (drop !== undefined && !named.has(drop)) doomed.add(drop);
+    else for (const t of st.tokens) if (t.kind === 'word' || t.kind === 'quoted') named.add(nameOf(t)!);
+  }
+  return doomed;
+}
+
 function dropFindings(ctx: FileContext, st: SqlStatement, index: number, line: number): void {
   const table = nameAfter(st, 2);
   if (table === undefined) return;
   ctx.trace.droppedTables.add(table);
   const model = readSchemaModel(ctx.db);
   if (model.tables.some((t) => t.name !== table && t.foreignKeys.some((fk) => fk.parent === table))) ctx.trace.dropsReferencedTable = true;
-  const reach = dropReach(model, table, ctx.empty);
+  const reach = dropReach(model, table, ctx.empty, doomedAfter(ctx, index));
   const at = { file: ctx.file, line, table };
   if (reach.emptied.length || reach.nulled.length) {
     const parts = [
@@ -136,6 +152,44 @@ function blockingFinding(ctx: FileContext, table: string, blocking: string[], in
     'regenerate the migration with `drizzle-d1 rewrite` (PRAGMA defer_foreign_keys = ON … OFF around the rebuild), if it is not applied anywhere yet'));
 }
 
+interface CopyText {
+  target: string;
+  source: string;
+  /** Target column → the source column copied into it as a bare name (other expressions left out). */
+  pairs: [string, string][];
+}
+
+/** `INSERT INTO t(a, b) SELECT x, y FROM s` with a plain source table, or undefined. */
+function copyOf(st: SqlStatement): CopyText | undefined {
+  if (!isWord(st, 0, 'INSERT') || !isWord(st, 1, 'INTO')) return undefined;
+  const target = nameOf(st.tokens[2]);
+  if (target === undefined || st.tokens[3]?.text !== '(') return undefined;
+  const close = matchingParen(st.tokens, 3);
+  if (!isWord(st, close + 1, 'SELECT')) return undefined;
+  const from = st.tokens.findIndex((t, i) => i > close && t.kind === 'word' && t.text.toUpperCase() === 'FROM');
+  const source = from < 0 ? undefined : nameOf(st.tokens[from + 1]);
+  if (source === undefined || !(st.tokens[from + 2] === undefined || st.tokens[from + 2]!.kind === 'semi')) return undefined;
+  const columns = splitTopLevel(st.tokens, 4, close).map((part) => (part.length === 1 ? nameOf(part[0]) : undefined));
+  const values = splitTopLevel(st.tokens, close + 2, from).map((part) => (part.length === 1 && part[0]!.kind !== 'string' ? nameOf(part[0]) : undefined));
+  const pairs = columns.flatMap((c, i) => (c !== undefined && values[i] !== undefined ? [[c, values[i]!] as [string, string]] : []));
+  return { target, source, pairs };
+}
+
+/** D1-410: a copy of a nullable column into a NOT NULL one, as is. */
+function nullIntoNotNull(ctx: FileContext, model: SchemaModel, copy: CopyText, line: number): void {
+  const target = model.tables.find((t) => t.name === copy.target);
+  const source = model.tables.find((t) => t.name === copy.source);
+  if (!target || !source || ctx.empty.has(copy.source)) return;
+  for (const [to, from] of copy.pairs) {
+    const t = target.columns.find((c) => c.name === to);
+    const f = source.columns.find((c) => c.name === from);
+    // An INTEGER PRIMARY KEY is the rowid: never NULL whatever its declaration says.
+    if (!t?.notNull || !f || f.notNull || f.primaryKey > 0) continue;
+    ctx.findings.push(finding('D1-410', `the copy puts ${copy.source}.${from}, which may hold NULL, into the NOT NULL column ${copy.target}.${to} as is: the migration fails on the first NULL and D1 rolls it back`, { file: ctx.file, line, table: copy.source, column: from },
+      'fill the NULLs first (coalesce(…) in the copy, or `drizzle-d1 rewrite` with the column\'s default or --backfill), or check that no row holds NULL'));
+  }
+}
+
 /** The rules that read one statement before it runs. */
 function statementFindings(ctx: FileContext, st: SqlStatement, index: number, line: number, running: boolean): void {
   const at = { file: ctx.file, line };
@@ -146,6 +200,8 @@ function statementFindings(ctx: FileContext, st: SqlStatement, index: number, li
   // The schema at this statement is known only while every statement before it ran.
   if (!running) return;
   if (isWord(st, 0, 'DROP') && isWord(st, 1, 'TABLE')) dropFindings(ctx, st, index, line);
+  const copy = copyOf(st);
+  if (copy) nullIntoNotNull(ctx, readSchemaModel(ctx.db), copy, line);
   if (addsNotNullWithoutDefault(st)) {
     const table = nameAfter(st, 2);
     if (table !== undefined && !ctx.empty.has(table)) {
