@@ -112,7 +112,7 @@ function lintMigration(
   if (failure?.tag === source.tag) {
     const f = failureFinding(path, source.sql, failure);
     // A statement a static rule already explained is not reported twice.
-    if (!findings.some((x) => x.severity === 'error' && x.line !== undefined && x.line === f.line)) findings.push(f);
+    if (!findings.some((x) => x.code === f.code && x.line === f.line)) findings.push(f);
   }
   return findings.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
 }
