@@ -11,6 +11,7 @@
  * per-file transaction.
  */
 import type Database from 'better-sqlite3';
+import { isInternalTable } from './inspect.js';
 import type { SchemaModel } from './model.js';
 
 /** D1's limits (developers.cloudflare.com/d1/platform/limits). */
@@ -33,21 +34,38 @@ export interface DropReach {
   depth: number;
 }
 
-interface ChildEdge {
+/** One foreign key as the drop rules see it: which table names which, and its ON DELETE action. */
+export interface ForeignKeyEdge {
   child: string;
+  parent: string;
+  /** Upper-cased: CASCADE, SET NULL, SET DEFAULT, RESTRICT, NO ACTION. */
   onDelete: string;
 }
 
-/** parent → the tables whose foreign keys name it (self references left out). */
-function childrenIndex(model: SchemaModel): Map<string, ChildEdge[]> {
-  const index = new Map<string, ChildEdge[]>();
-  for (const t of model.tables) {
-    for (const fk of t.foreignKeys) {
-      if (fk.parent === t.name) continue;
-      const list = index.get(fk.parent) ?? [];
-      list.push({ child: t.name, onDelete: fk.onDelete.toUpperCase() });
-      index.set(fk.parent, list);
-    }
+/** The foreign keys of a schema model. */
+export function foreignKeyEdges(model: SchemaModel): ForeignKeyEdge[] {
+  return model.tables.flatMap((t) => t.foreignKeys.map((fk) => ({ child: t.name, parent: fk.parent, onDelete: fk.onDelete.toUpperCase() })));
+}
+
+/**
+ * The foreign keys of every table in `db`, in one catalogue query: what the per-statement rules
+ * need at each DROP TABLE, without reading the whole model.
+ */
+export function readForeignKeyEdges(db: Database.Database): ForeignKeyEdge[] {
+  const rows = db
+    .prepare(`SELECT m.name AS child, f."table" AS parent, f.on_delete AS onDelete FROM sqlite_schema AS m, pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND f.seq = 0`)
+    .all() as ForeignKeyEdge[];
+  return rows.map((r) => ({ ...r, onDelete: r.onDelete.toUpperCase() }));
+}
+
+/** parent → the foreign keys that name it (self references left out). */
+function childrenIndex(edges: readonly ForeignKeyEdge[]): Map<string, ForeignKeyEdge[]> {
+  const index = new Map<string, ForeignKeyEdge[]>();
+  for (const e of edges) {
+    if (e.parent === e.child) continue;
+    const list = index.get(e.parent) ?? [];
+    list.push(e);
+    index.set(e.parent, list);
   }
   return index;
 }
@@ -58,8 +76,8 @@ function childrenIndex(model: SchemaModel): Map<string, ChildEdge[]> {
  * which are doomed (dropped later in the same file without being read again: what the drop does to
  * their rows is lost with them, but their own children still feel the cascade).
  */
-export function dropReach(model: SchemaModel, table: string, empty: ReadonlySet<string> = new Set(), doomed: ReadonlySet<string> = new Set()): DropReach {
-  const children = childrenIndex(model);
+export function dropReach(edges: readonly ForeignKeyEdge[], table: string, empty: ReadonlySet<string> = new Set(), doomed: ReadonlySet<string> = new Set()): DropReach {
+  const children = childrenIndex(edges);
   const emptied = new Set<string>();
   const nulled = new Set<string>();
   const blocking = new Set<string>();
@@ -83,8 +101,7 @@ export function dropReach(model: SchemaModel, table: string, empty: ReadonlySet<
 }
 
 /** The longest chain of ON DELETE CASCADE below `root`, as the tables in it (root first). */
-export function longestCascade(model: SchemaModel, root: string): string[] {
-  const children = childrenIndex(model);
+export function longestCascade(edges: readonly ForeignKeyEdge[], root: string, children = childrenIndex(edges)): string[] {
   const walk = (table: string, seen: ReadonlySet<string>): string[] => {
     let best: string[] = [];
     for (const { child, onDelete } of children.get(table) ?? []) {
@@ -97,30 +114,59 @@ export function longestCascade(model: SchemaModel, root: string): string[] {
   return walk(root, new Set([root]));
 }
 
+/**
+ * The part of the schema model the after-file rules compare, read in four catalogue queries:
+ * readSchemaModel reads every table's PRAGMAs one by one and parses every trigger and view, which
+ * costs several milliseconds per migration, and lint reads the schema after each of hundreds.
+ */
+export interface SchemaOutline {
+  /** Ordinary tables (internal and shadow tables left out) → their column names. */
+  tables: Map<string, string[]>;
+  edges: ForeignKeyEdge[];
+  triggers: { name: string; table: string }[];
+  views: string[];
+}
+
+export function readSchemaOutline(db: Database.Database): SchemaOutline {
+  const tables = new Map<string, string[]>();
+  const columns = db
+    .prepare(`SELECT l.name AS t, c.name AS c FROM pragma_table_list AS l, pragma_table_xinfo(l.name) AS c WHERE l.schema = 'main' AND l.type = 'table' ORDER BY l.name, c.cid`)
+    .all() as { t: string; c: string }[];
+  for (const { t, c } of columns) if (!isInternalTable(t)) tables.set(t, [...(tables.get(t) ?? []), c]);
+  const objects = db.prepare(`SELECT type, name, tbl_name AS tbl FROM sqlite_schema WHERE type IN ('trigger', 'view')`).all() as { type: string; name: string; tbl: string }[];
+  return {
+    tables,
+    edges: readForeignKeyEdges(db).filter((e) => !isInternalTable(e.child)),
+    triggers: objects.filter((o) => o.type === 'trigger').map((o) => ({ name: o.name, table: o.tbl })),
+    views: objects.filter((o) => o.type === 'view').map((o) => o.name),
+  };
+}
+
 /** Tables whose cascade on delete goes deeper than local D1's trigger depth, with the chain. */
-export function deepCascades(model: SchemaModel): Map<string, string[]> {
+export function deepCascades(outline: SchemaOutline): Map<string, string[]> {
   const deep = new Map<string, string[]>();
-  for (const t of model.tables) {
-    const chain = longestCascade(model, t.name);
-    if (chain.length > D1_MAX_CASCADE_TABLES) deep.set(t.name, chain);
+  const children = childrenIndex(outline.edges);
+  for (const t of outline.tables.keys()) {
+    const chain = longestCascade(outline.edges, t, children);
+    if (chain.length > D1_MAX_CASCADE_TABLES) deep.set(t, chain);
   }
   return deep;
 }
 
 /** Views that no longer compile (over a dropped table or column), with SQLite's message. */
-export function brokenViews(db: Database.Database, model: SchemaModel): Map<string, string> {
+export function brokenViews(db: Database.Database, views: readonly string[]): Map<string, string> {
   const broken = new Map<string, string>();
-  for (const v of model.views) {
+  for (const v of views) {
     try {
-      db.prepare(`SELECT * FROM "${v.name.split('"').join('""')}" LIMIT 0`);
+      db.prepare(`SELECT * FROM "${v.split('"').join('""')}" LIMIT 0`);
     } catch (e) {
-      broken.set(v.name, e instanceof Error ? e.message : String(e));
+      broken.set(v, e instanceof Error ? e.message : String(e));
     }
   }
   return broken;
 }
 
 /** Tables with more columns than D1 allows. */
-export function overwideTables(model: SchemaModel): Map<string, number> {
-  return new Map(model.tables.filter((t) => t.columns.length > D1_MAX_COLUMNS).map((t) => [t.name, t.columns.length]));
+export function overwideTables(outline: SchemaOutline): Map<string, number> {
+  return new Map([...outline.tables].filter(([, c]) => c.length > D1_MAX_COLUMNS).map(([t, c]) => [t, c.length]));
 }

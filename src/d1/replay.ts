@@ -84,6 +84,13 @@ export interface ReplayOptions {
    * readSchemaModel or `db.serialize()`. The database must be left as it is.
    */
   onApplied?: (tag: string, db: Database.Database) => void;
+  /**
+   * Called inside each file's transaction before each of its statements runs (index in
+   * splitStatements of the file's text), with the database as the statements before it left it.
+   * When D1 reads a double-quoted name as a string, the file is run again from its first statement.
+   * The database must be left as it is.
+   */
+  beforeStatement?: (tag: string, index: number, db: Database.Database) => void;
 }
 
 /** The journal's tags in order; [] when there is no journal yet (a fresh project). */
@@ -166,7 +173,7 @@ function dqsIdentifier(e: unknown): string | undefined {
  * reads it as a literal: after the statement's first SELECT (the expressions of `INSERT … SELECT`;
  * the INSERT's own column list names real columns, where SQLite never falls back to a string).
  */
-export function withLiteral(sql: string, index: number, identifier: string): string | undefined {
+function withLiteral(sql: string, index: number, identifier: string): string | undefined {
   const target = splitStatements(sql)[index];
   const select = target?.tokens.findIndex((t) => t.kind === 'word' && t.text.toUpperCase() === 'SELECT') ?? -1;
   if (target === undefined || select < 0) return undefined;
@@ -178,11 +185,12 @@ export function withLiteral(sql: string, index: number, identifier: string): str
 }
 
 /** Apply one file as D1 would, double-quoted-literal fallback included; throws the applier's error. */
-function applyAsD1(db: Database.Database, source: MigrationSource & { sql: string }, literals: DoubleQuotedLiteral[]): void {
+function applyAsD1(db: Database.Database, source: MigrationSource & { sql: string }, literals: DoubleQuotedLiteral[], beforeStatement?: ReplayOptions['beforeStatement']): void {
   let sql = source.sql;
+  const hook = beforeStatement && ((index: number, d: Database.Database) => beforeStatement(source.tag, index, d));
   for (;;) {
     try {
-      applyMigration(db, sql, source.file);
+      applyMigration(db, sql, source.file, { beforeStatement: hook });
       return;
     } catch (e) {
       const identifier = dqsIdentifier(e);
@@ -200,7 +208,7 @@ function applyAsD1(db: Database.Database, source: MigrationSource & { sql: strin
 }
 
 /** Replay migrations, in order, into a fresh in-memory D1-like database. */
-export function replayMigrations(sources: readonly MigrationSource[], onApplied?: ReplayOptions['onApplied']): ReplayResult {
+export function replayMigrations(sources: readonly MigrationSource[], onApplied?: ReplayOptions['onApplied'], beforeStatement?: ReplayOptions['beforeStatement']): ReplayResult {
   const db = openD1Database();
   const applied: string[] = [];
   const doubleQuotedLiterals: DoubleQuotedLiteral[] = [];
@@ -210,7 +218,7 @@ export function replayMigrations(sources: readonly MigrationSource[], onApplied?
       return { db, applied, doubleQuotedLiterals, failure: { tag: source.tag, file: source.file, reason: 'missing', message } };
     }
     try {
-      applyAsD1(db, { ...source, sql: source.sql }, doubleQuotedLiterals);
+      applyAsD1(db, { ...source, sql: source.sql }, doubleQuotedLiterals, beforeStatement);
     } catch (e) {
       return { db, applied, doubleQuotedLiterals, failure: failureOf(source, e) };
     }
@@ -222,7 +230,7 @@ export function replayMigrations(sources: readonly MigrationSource[], onApplied?
 
 /** Replay the migrations folder `out` (all of it, or up to a tag; see ReplayOptions). */
 export function replayFolder(out: string, options: ReplayOptions = {}): ReplayResult {
-  return replayMigrations(readMigrationSources(out, options), options.onApplied);
+  return replayMigrations(readMigrationSources(out, options), options.onApplied, options.beforeStatement);
 }
 
 /** The snapshot drizzle-kit wrote with migration `tag` (`meta/<prefix>_snapshot.json`), if present. */

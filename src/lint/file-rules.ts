@@ -4,32 +4,28 @@
  * tables the previous Worker version still reads (deploy safety).
  */
 import type Database from 'better-sqlite3';
-import { brokenViews, deepCascades, D1_MAX_COLUMNS, overwideTables } from '../d1/hazards.js';
-import { isInternalTable } from '../d1/inspect.js';
-import { readSchemaModel, type SchemaModel } from '../d1/model.js';
+import { brokenViews, deepCascades, D1_MAX_COLUMNS, overwideTables, readSchemaOutline, type SchemaOutline } from '../d1/hazards.js';
 import { finding, type Finding } from './finding.js';
 import type { StatementTrace } from './statements.js';
 
 /** The replayed schema at one point, with what the after-file rules compare. */
 export interface SchemaPoint {
-  /** The database, serialized (undefined: empty). */
-  image: Buffer | undefined;
-  model: SchemaModel;
+  outline: SchemaOutline;
   broken: Map<string, string>;
   deep: Map<string, string[]>;
   wide: Map<string, number>;
 }
 
 export function schemaPoint(db: Database.Database | undefined): SchemaPoint {
-  if (db === undefined) return { image: undefined, model: { tables: [], virtualTables: [], indexes: [], triggers: [], views: [], shadowOwner: {} }, broken: new Map(), deep: new Map(), wide: new Map() };
-  const model = readSchemaModel(db);
-  return { image: db.serialize(), model, broken: brokenViews(db, model), deep: deepCascades(model), wide: overwideTables(model) };
+  if (db === undefined) return { outline: { tables: new Map(), edges: [], triggers: [], views: [] }, broken: new Map(), deep: new Map(), wide: new Map() };
+  const outline = readSchemaOutline(db);
+  return { outline, broken: brokenViews(db, outline.views), deep: deepCascades(outline), wide: overwideTables(outline) };
 }
 
 function lostTriggers(file: string, before: SchemaPoint, after: SchemaPoint, trace: StatementTrace): Finding[] {
-  const kept = new Set(after.model.triggers.map((t) => t.name));
-  const tables = new Set(after.model.tables.map((t) => t.name));
-  return before.model.triggers
+  const kept = new Set(after.outline.triggers.map((t) => t.name));
+  const tables = after.outline.tables;
+  return before.outline.triggers
     .filter((t) => trace.droppedTables.has(t.table) && tables.has(t.table) && !kept.has(t.name) && !trace.droppedTriggers.has(t.name))
     .map((t) => finding('D1-406', `the rebuild of ${t.table} drops its trigger ${t.name} (DROP TABLE removes a table's triggers) and does not create it again`, { file, table: t.table },
       `recreate the trigger after the rebuild (\`drizzle-d1 rewrite\` carries triggers over), or drop it with DROP TRIGGER if that is intended`));
@@ -52,16 +48,16 @@ function limits(file: string, before: SchemaPoint, after: SchemaPoint): Finding[
 
 /** Tables and columns that exist before and not after: the Worker deployed before still reads them. */
 function deploySafety(file: string, before: SchemaPoint, after: SchemaPoint): Finding[] {
-  const now = new Map(after.model.tables.map((t) => [t.name, new Set(t.columns.map((c) => c.name))]));
+  const now = new Map([...after.outline.tables].map(([t, columns]) => [t, new Set(columns)]));
   const fix = 'expand, then contract: add the new table or column first, deploy a Worker that uses both, and drop or rename the old one in a later migration';
-  return before.model.tables.flatMap((t) => {
-    if (t.name.startsWith('__') || isInternalTable(t.name)) return [];
-    const columns = now.get(t.name);
+  return [...before.outline.tables].flatMap(([table, old]) => {
+    if (table.startsWith('__')) return [];
+    const columns = now.get(table);
     if (columns === undefined) {
-      return [finding('D1-415', `table ${t.name} is gone after this migration (dropped or renamed) while the Worker deployed before it may still read it`, { file, table: t.name }, fix)];
+      return [finding('D1-415', `table ${table} is gone after this migration (dropped or renamed) while the Worker deployed before it may still read it`, { file, table }, fix)];
     }
-    return t.columns.filter((c) => !columns.has(c.name)).map((c) =>
-      finding('D1-415', `column ${t.name}.${c.name} is gone after this migration (dropped or renamed) while the Worker deployed before it may still read it`, { file, table: t.name, column: c.name }, fix));
+    return old.filter((c) => !columns.has(c)).map((column) =>
+      finding('D1-415', `column ${table}.${column} is gone after this migration (dropped or renamed) while the Worker deployed before it may still read it`, { file, table, column }, fix));
   });
 }
 

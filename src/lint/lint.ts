@@ -5,6 +5,7 @@
  * against the state after it (file-rules.ts). What the replay itself met (a file that fails on D1,
  * a double-quoted name D1 reads as a string) becomes a finding too.
  */
+import type Database from 'better-sqlite3';
 import { basename, join } from 'node:path';
 import { D1_TRANSACTION_MESSAGE } from '../d1/apply.js';
 import { readMigrationSources, replayMigrations, type DoubleQuotedLiteral, type MigrationSource, type ReplayFailure } from '../d1/replay.js';
@@ -13,7 +14,7 @@ import { splitStatements } from '../sqltext/tokens.js';
 import { UserInputError } from '../diagnostics/errors.js';
 import { lintFileChanges, schemaPoint, type SchemaPoint } from './file-rules.js';
 import { finding, type Finding } from './finding.js';
-import { lineAt, lintStatements } from './statements.js';
+import { finishFileLint, lineAt, lintBeforeStatement, startFileLint, type FileLint } from './statements.js';
 
 export interface LintOptions {
   /** Migrations to report on (tags, file names or paths); every one when empty. */
@@ -80,7 +81,16 @@ export function lintFolder(out: string, options: LintOptions = {}): LintResult {
   const sources = readMigrationSources(out);
   checkNames(sources, options.only, out);
   const after = new Map<string, SchemaPoint>();
-  const replay = replayMigrations(sources, (tag, db) => after.set(tag, schemaPoint(db)));
+  const files = new Map<string, FileLint>();
+  const bySource = new Map(sources.map((s) => [s.tag, s]));
+  const beforeStatement = (tag: string, index: number, db: Database.Database) => {
+    const source = bySource.get(tag)!;
+    if (!selected(source, options.only)) return;
+    // Statement 0 again: the replay runs the file a second time (a double-quoted name read as a string).
+    if (index === 0 || !files.has(tag)) files.set(tag, startFileLint(join(out, source.file), source.sql!));
+    lintBeforeStatement(files.get(tag)!, index, db);
+  };
+  const replay = replayMigrations(sources, (tag, db) => after.set(tag, schemaPoint(db)), beforeStatement);
   replay.db.close();
   const findings: Finding[] = [];
   let before = schemaPoint(undefined);
@@ -88,25 +98,27 @@ export function lintFolder(out: string, options: LintOptions = {}): LintResult {
   for (const source of reached) {
     const path = join(out, source.file);
     const state = after.get(source.tag);
-    if (selected(source, options.only)) findings.push(...lintMigration(path, source, before, state, replay.doubleQuotedLiterals, replay.failure));
+    const file = source.sql === undefined ? undefined : (files.get(source.tag) ?? startFileLint(path, source.sql));
+    if (selected(source, options.only)) findings.push(...lintMigration(path, source, file, before, state, replay.doubleQuotedLiterals, replay.failure));
     if (state) before = state;
   }
-  const files = reached.filter((s) => selected(s, options.only)).map((s) => join(out, s.file));
+  const linted = reached.filter((s) => selected(s, options.only)).map((s) => join(out, s.file));
   const notReached = sources.filter((s) => !reached.includes(s) && selected(s, options.only)).map((s) => join(out, s.file));
-  return { files, findings, notReached };
+  return { files: linted, findings, notReached };
 }
 
 function lintMigration(
   path: string,
   source: MigrationSource,
+  file: FileLint | undefined,
   before: SchemaPoint,
   after: SchemaPoint | undefined,
   allLiterals: readonly DoubleQuotedLiteral[],
   failure: ReplayFailure | undefined,
 ): Finding[] {
-  if (source.sql === undefined) return failure ? [failureFinding(path, '', failure)] : [];
+  if (source.sql === undefined || file === undefined) return failure ? [failureFinding(path, '', failure)] : [];
   const literals = allLiterals.filter((l) => l.tag === source.tag);
-  const { findings, trace } = lintStatements(path, source.sql, before.image, literals);
+  const { findings, trace } = finishFileLint(file);
   findings.push(...literals.map((l) => literalFinding(path, source.sql!, l)));
   if (after) findings.push(...lintFileChanges(path, before, after, trace));
   if (failure?.tag === source.tag) {

@@ -1,17 +1,14 @@
 /**
- * One migration file, statement by statement, against the real schema at each statement: the file
- * runs on a copy of the replayed database as it stood before the file (one transaction, foreign
- * keys on, as D1 runs it, then rolled back), and the rules that depend on the schema at that point
- * (what a DROP TABLE reaches, whether foreign keys are deferred) look at the copy just before the
- * statement runs.
+ * One migration file, statement by statement, against the real schema at each statement: the rules
+ * that depend on the schema at that point (what a DROP TABLE reaches, whether foreign keys are
+ * deferred, the columns a copy reads) look at the replayed database inside the file's transaction,
+ * just before the statement runs (replay's beforeStatement), so nothing is run twice. The rest read
+ * the statement's text.
  */
-import Database from 'better-sqlite3';
-import { d1Rejection, openD1Database } from '../d1/apply.js';
-import { D1_MAX_STATEMENT_BYTES, dropReach } from '../d1/hazards.js';
-import { readSchemaModel } from '../d1/model.js';
-import { withLiteral, type DoubleQuotedLiteral } from '../d1/replay.js';
+import type Database from 'better-sqlite3';
+import { d1Rejection } from '../d1/apply.js';
+import { D1_MAX_STATEMENT_BYTES, dropReach, readForeignKeyEdges } from '../d1/hazards.js';
 import { matchingParen, nameOf, splitTopLevel, wordAt } from '../d1/sql-parse.js';
-import type { SchemaModel } from '../d1/model.js';
 import { splitStatements, type SqlStatement } from '../sqltext/tokens.js';
 import { finding, type Finding } from './finding.js';
 
@@ -92,39 +89,47 @@ function addsNotNullWithoutDefault(st: SqlStatement): boolean {
   return notNull && !words.includes('DEFAULT') && !words.includes('AS') && !words.includes('GENERATED');
 }
 
-interface FileContext {
+/** One file under analysis: its statements and what the rules found so far. */
+export interface FileLint {
   file: string;
   sql: string;
   statements: SqlStatement[];
-  db: Database.Database;
-  /** Tables created in this file and not written to since: they hold no rows. */
-  empty: Set<string>;
+  /** 1-based line of each statement. */
+  lines: number[];
+  /** Before each statement that needs it: tables created in this file and not written since (no rows). */
+  emptyAt: (Set<string> | undefined)[];
+  /** doomedTables(statements), computed at the first DROP TABLE. */
+  doomed?: Set<string>[];
+  /** Findings of the rules that read the schema at a statement (lintBeforeStatement). */
   findings: Finding[];
   trace: StatementTrace;
 }
 
 /**
- * Tables the file drops later without naming them in between (so nothing reads their rows again):
- * a rebuild's old child tables, already copied, which drizzle-d1 drops leaves first.
+ * For each statement, the tables the file drops later without naming them in between (so nothing
+ * reads their rows again): a rebuild's old child tables, already copied, which drizzle-d1 drops
+ * leaves first. One backward pass over the file.
  */
-function doomedAfter(ctx: FileContext, index: number): Set<string> {
+function doomedTables(statements: readonly SqlStatement[]): Set<string>[] {
+  const after: Set<string>[] = new Array(statements.length);
   const doomed = new Set<string>();
-  const named = new Set<string>();
-  for (const st of ctx.statements.slice(index + 1)) {
+  for (let i = statements.length - 1; i >= 0; i--) {
+    after[i] = new Set(doomed);
+    const st = statements[i]!;
     const drop = isWord(st, 0, 'DROP') && isWord(st, 1, 'TABLE') ? nameAfter(st, 2) : undefined;
-    if (drop !== undefined && !named.has(drop)) doomed.add(drop);
-    else for (const t of st.tokens) if (t.kind === 'word' || t.kind === 'quoted') named.add(nameOf(t)!);
+    if (drop !== undefined) doomed.add(drop);
+    else for (const t of st.tokens) if (t.kind === 'word' || t.kind === 'quoted') doomed.delete(nameOf(t)!);
   }
-  return doomed;
+  return after;
 }
 
-function dropFindings(ctx: FileContext, st: SqlStatement, index: number, line: number): void {
+function dropFindings(ctx: FileLint, db: Database.Database, st: SqlStatement, index: number, line: number): void {
   const table = nameAfter(st, 2);
   if (table === undefined) return;
   ctx.trace.droppedTables.add(table);
-  const model = readSchemaModel(ctx.db);
-  if (model.tables.some((t) => t.name !== table && t.foreignKeys.some((fk) => fk.parent === table))) ctx.trace.dropsReferencedTable = true;
-  const reach = dropReach(model, table, ctx.empty, doomedAfter(ctx, index));
+  const edges = readForeignKeyEdges(db);
+  if (edges.some((e) => e.parent === table && e.child !== table)) ctx.trace.dropsReferencedTable = true;
+  const reach = dropReach(edges, table, ctx.emptyAt[index], (ctx.doomed ??= doomedTables(ctx.statements))[index]);
   const at = { file: ctx.file, line, table };
   if (reach.emptied.length || reach.nulled.length) {
     const parts = [
@@ -138,11 +143,11 @@ function dropFindings(ctx: FileContext, st: SqlStatement, index: number, line: n
     ctx.findings.push(finding('D1-412', `DROP TABLE ${table} cascades through ${reach.depth} tables: local D1 stops at 10 levels of triggers and fails the migration`, at,
       'move the children off the table before dropping it (`drizzle-d1 rewrite`)'));
   }
-  if (reach.blocking.length) blockingFinding(ctx, table, reach.blocking, index, at);
+  if (reach.blocking.length) blockingFinding(ctx, db, table, reach.blocking, index, at);
 }
 
-function blockingFinding(ctx: FileContext, table: string, blocking: string[], index: number, at: { file: string; line: number; table: string }): void {
-  const deferred = Boolean(ctx.db.pragma('defer_foreign_keys', { simple: true }));
+function blockingFinding(ctx: FileLint, db: Database.Database, table: string, blocking: string[], index: number, at: { file: string; line: number; table: string }): void {
+  const deferred = Boolean(db.pragma('defer_foreign_keys', { simple: true }));
   const turnedOff = ctx.statements.slice(index + 1).some(defersOff);
   if (deferred && turnedOff) return;
   const why = deferred
@@ -175,103 +180,113 @@ function copyOf(st: SqlStatement): CopyText | undefined {
   return { target, source, pairs };
 }
 
+interface ColumnRow {
+  name: string;
+  notnull: number;
+  pk: number;
+}
+
+/** A table's columns at this statement (none when it does not exist). */
+function columnsOf(db: Database.Database, table: string): ColumnRow[] {
+  return db.prepare('SELECT name, "notnull", pk FROM pragma_table_xinfo(?)').all(table) as ColumnRow[];
+}
+
 /** D1-410: a copy of a nullable column into a NOT NULL one, as is. */
-function nullIntoNotNull(ctx: FileContext, model: SchemaModel, copy: CopyText, line: number): void {
-  const target = model.tables.find((t) => t.name === copy.target);
-  const source = model.tables.find((t) => t.name === copy.source);
-  if (!target || !source || ctx.empty.has(copy.source)) return;
+function nullIntoNotNull(ctx: FileLint, db: Database.Database, copy: CopyText, index: number): void {
+  if (ctx.emptyAt[index]?.has(copy.source)) return;
+  const target = columnsOf(db, copy.target);
+  const source = columnsOf(db, copy.source);
+  const line = ctx.lines[index]!;
   for (const [to, from] of copy.pairs) {
-    const t = target.columns.find((c) => c.name === to);
-    const f = source.columns.find((c) => c.name === from);
+    const t = target.find((c) => c.name === to);
+    const f = source.find((c) => c.name === from);
     // An INTEGER PRIMARY KEY is the rowid: never NULL whatever its declaration says.
-    if (!t?.notNull || !f || f.notNull || f.primaryKey > 0) continue;
+    if (!t?.notnull || !f || f.notnull || f.pk > 0) continue;
     ctx.findings.push(finding('D1-410', `the copy puts ${copy.source}.${from}, which may hold NULL, into the NOT NULL column ${copy.target}.${to} as is: the migration fails on the first NULL and D1 rolls it back`, { file: ctx.file, line, table: copy.source, column: from },
       'fill the NULLs first (coalesce(…) in the copy, or `drizzle-d1 rewrite` with the column\'s default or --backfill), or check that no row holds NULL'));
   }
 }
 
-/** The rules that read one statement before it runs. */
-function statementFindings(ctx: FileContext, st: SqlStatement, index: number, line: number, running: boolean): void {
-  const at = { file: ctx.file, line };
+/** The text rules of one statement: D1's rejections, its size limit, ADD COLUMN NOT NULL. */
+function textFindings(ctx: FileLint, st: SqlStatement, index: number): Finding[] {
+  const at = { file: ctx.file, line: ctx.lines[index]! };
+  const out: Finding[] = [];
+  const rejected = d1Rejection(st);
+  if (rejected !== undefined) out.push(finding('D1-405', `${st.text.replace(/;$/, '')}: ${rejected}`, at, 'remove the statement: D1 runs each file in one transaction of its own'));
   const bytes = Buffer.byteLength(st.text);
   if (bytes > D1_MAX_STATEMENT_BYTES) {
-    ctx.findings.push(finding('D1-413', `a statement of ${bytes} bytes: D1 refuses statements over ${D1_MAX_STATEMENT_BYTES} bytes`, at, 'split it (several INSERTs, or a batch per file)'));
+    out.push(finding('D1-413', `a statement of ${bytes} bytes: D1 refuses statements over ${D1_MAX_STATEMENT_BYTES} bytes`, at, 'split it (several INSERTs, or a batch per file)'));
   }
-  // The schema at this statement is known only while every statement before it ran.
-  if (!running) return;
-  if (isWord(st, 0, 'DROP') && isWord(st, 1, 'TABLE')) dropFindings(ctx, st, index, line);
-  const copy = copyOf(st);
-  if (copy) nullIntoNotNull(ctx, readSchemaModel(ctx.db), copy, line);
   if (addsNotNullWithoutDefault(st)) {
     const table = nameAfter(st, 2);
-    if (table !== undefined && !ctx.empty.has(table)) {
-      ctx.findings.push(finding('D1-101', `${st.text.replace(/;$/, '')} fails as soon as ${table} holds a row: SQLite refuses a NOT NULL column without a default on a non-empty table`, { ...at, table },
+    if (table !== undefined && !ctx.emptyAt[index]?.has(table)) {
+      out.push(finding('D1-101', `${st.text.replace(/;$/, '')} fails as soon as ${table} holds a row: SQLite refuses a NOT NULL column without a default on a non-empty table`, { ...at, table },
         'give the column a default, or regenerate with `drizzle-d1 generate --backfill table.column=<SQL>`'));
     }
   }
+  return out;
 }
 
-/** Which tables hold no rows after the statement (CREATE TABLE adds one; a write or rename moves it). */
-function trackEmpty(ctx: FileContext, st: SqlStatement): void {
+/** Whether a rule needs the schema as it stands at this statement. */
+const needsSchema = (st: SqlStatement) => (isWord(st, 0, 'DROP') && isWord(st, 1, 'TABLE')) || copyOf(st) !== undefined;
+
+/** `offset → line` for offsets met in increasing order, counting each newline once. */
+function lineCounter(text: string): (offset: number) => number {
+  let at = 0;
+  let line = 1;
+  return (offset) => {
+    for (; at < offset; at++) if (text.charCodeAt(at) === 10) line++;
+    return line;
+  };
+}
+
+/** Which tables hold no rows after the statement (CREATE TABLE adds one; a write or rename moves it); DROPs traced. */
+function trackStatement(empty: Set<string>, trace: StatementTrace, st: SqlStatement): void {
   if (isWord(st, 0, 'CREATE') && isWord(st, 1, 'TABLE')) {
     const name = nameAfter(st, 2);
     // CREATE TABLE … AS SELECT fills the table.
-    if (name !== undefined && !st.tokens.some((t) => t.kind === 'word' && t.text.toUpperCase() === 'SELECT')) ctx.empty.add(name);
+    if (name !== undefined && !st.tokens.some((t) => t.kind === 'word' && t.text.toUpperCase() === 'SELECT')) empty.add(name);
   } else if (isWord(st, 0, 'INSERT', 'REPLACE')) {
     const into = st.tokens.findIndex((t) => t.kind === 'word' && t.text.toUpperCase() === 'INTO');
     const name = into < 0 ? undefined : nameAfter(st, into + 1);
-    if (name !== undefined) ctx.empty.delete(name);
+    if (name !== undefined) empty.delete(name);
   } else if (isWord(st, 0, 'ALTER') && isWord(st, 1, 'TABLE') && isWord(st, 3, 'RENAME') && isWord(st, 4, 'TO')) {
     const from = nameAfter(st, 2);
     const to = nameOf(st.tokens[5]);
-    if (from !== undefined && to !== undefined && ctx.empty.delete(from)) ctx.empty.add(to);
-  } else if (isWord(st, 0, 'DROP') && isWord(st, 1, 'TRIGGER')) {
+    if (from !== undefined && to !== undefined && empty.delete(from)) empty.add(to);
+  } else if (isWord(st, 0, 'DROP') && isWord(st, 1, 'TRIGGER', 'TABLE')) {
     const name = nameAfter(st, 2);
-    if (name !== undefined) ctx.trace.droppedTriggers.add(name);
+    if (name !== undefined) (isWord(st, 1, 'TABLE') ? trace.droppedTables : trace.droppedTriggers).add(name);
   }
 }
 
-/** Run one statement on the copy as D1 reads it; false when it fails (the replay reports why). */
-function run(db: Database.Database, st: SqlStatement, literals: readonly DoubleQuotedLiteral[]): boolean {
-  let text = st.text;
-  for (const l of literals) if (l.statement === st.text) text = withLiteral(text, 0, l.identifier) ?? text;
-  try {
-    const stmt = db.prepare(text);
-    if (stmt.reader) stmt.all();
-    else stmt.run();
-    return db.inTransaction;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The statement rules of one file, run on a copy of `before` (a serialized database; undefined for
- * an empty one). `literals`: the replay's double-quoted names read as strings in this file.
- */
-export function lintStatements(file: string, sql: string, before: Buffer | undefined, literals: readonly DoubleQuotedLiteral[]): { findings: Finding[]; trace: StatementTrace } {
-  const db = before === undefined ? openD1Database() : new Database(before);
-  db.pragma('foreign_keys = ON');
+/** A file's statements, lines and textual state, before the replay runs it. */
+export function startFileLint(file: string, sql: string): FileLint {
   const statements = splitStatements(sql);
-  const ctx: FileContext = { file, sql, statements, db, empty: new Set(), findings: [], trace: { droppedTables: new Set(), droppedTriggers: new Set(), dropsReferencedTable: false } };
-  db.exec('BEGIN');
-  try {
-    let running = true;
-    for (const [index, st] of statements.entries()) {
-      const line = lineAt(sql, st.start);
-      if (d1Rejection(st) !== undefined) {
-        ctx.findings.push(finding('D1-405', `${st.text.replace(/;$/, '')}: ${d1Rejection(st)}`, { file, line }, 'remove the statement: D1 runs each file in one transaction of its own'));
-        continue;
-      }
-      statementFindings(ctx, st, index, line, running);
-      if (!running) continue;
-      running = run(db, st, literals);
-      trackEmpty(ctx, st);
-    }
-  } finally {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    db.close();
-  }
+  const lineOf = lineCounter(sql);
+  const trace: StatementTrace = { droppedTables: new Set(), droppedTriggers: new Set(), dropsReferencedTable: false };
+  const empty = new Set<string>();
+  const emptyAt = statements.map((st) => {
+    const here = needsSchema(st) || addsNotNullWithoutDefault(st) ? new Set(empty) : undefined;
+    trackStatement(empty, trace, st);
+    return here;
+  });
+  return { file, sql, statements, lines: statements.map((st) => lineOf(st.start)), emptyAt, findings: [], trace };
+}
+
+/** The rules that read the schema just before statement `index` runs (the replay's beforeStatement). */
+export function lintBeforeStatement(ctx: FileLint, index: number, db: Database.Database): void {
+  const st = ctx.statements[index];
+  if (st === undefined || !needsSchema(st)) return;
+  if (isWord(st, 0, 'DROP') && isWord(st, 1, 'TABLE')) dropFindings(ctx, db, st, index, ctx.lines[index]!);
+  const copy = copyOf(st);
+  if (copy) nullIntoNotNull(ctx, db, copy, index);
+}
+
+/** Every finding of the file's statements, once the replay ran (or stopped in) it. */
+export function finishFileLint(ctx: FileLint): { findings: Finding[]; trace: StatementTrace } {
+  const { file, sql, statements } = ctx;
+  const text = statements.flatMap((st, i) => textFindings(ctx, st, i));
   const pragmas = ctx.trace.dropsReferencedTable ? foreignKeysNoOps(file, sql, statements) : [];
-  return { findings: [...ctx.findings, ...pragmas, ...deferNeverOff(file, sql, statements)], trace: ctx.trace };
+  return { findings: [...text, ...ctx.findings, ...pragmas, ...deferNeverOff(file, sql, statements)], trace: ctx.trace };
 }
