@@ -12,7 +12,6 @@
  */
 import type Database from 'better-sqlite3';
 import { isInternalTable } from './inspect.js';
-import type { SchemaModel } from './model.js';
 
 /** D1's limits (developers.cloudflare.com/d1/platform/limits). */
 export const D1_MAX_STATEMENT_BYTES = 100_000;
@@ -42,20 +41,28 @@ export interface ForeignKeyEdge {
   onDelete: string;
 }
 
-/** The foreign keys of a schema model. */
-export function foreignKeyEdges(model: SchemaModel): ForeignKeyEdge[] {
-  return model.tables.flatMap((t) => t.foreignKeys.map((fk) => ({ child: t.name, parent: fk.parent, onDelete: fk.onDelete.toUpperCase() })));
+/** The foreign keys that name a table. */
+export type ChildrenOf = (parent: string) => readonly ForeignKeyEdge[];
+
+/** childrenOf over a list of foreign keys. */
+export function childrenIn(edges: readonly ForeignKeyEdge[]): ChildrenOf {
+  const index = childrenIndex(edges);
+  return (parent) => index.get(parent) ?? [];
 }
 
 /**
- * The foreign keys of every table in `db`, in one catalogue query: what the per-statement rules
- * need at each DROP TABLE, without reading the whole model.
+ * childrenOf read from `db` as it is now: only the tables whose CREATE text names the parent can
+ * reference it, so only their foreign keys are read (SQLite names are case-insensitive).
  */
-export function readForeignKeyEdges(db: Database.Database): ForeignKeyEdge[] {
-  const rows = db
-    .prepare(`SELECT m.name AS child, f."table" AS parent, f.on_delete AS onDelete FROM sqlite_schema AS m, pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND f.seq = 0`)
-    .all() as ForeignKeyEdge[];
-  return rows.map((r) => ({ ...r, onDelete: r.onDelete.toUpperCase() }));
+export function childrenInDatabase(db: Database.Database): ChildrenOf {
+  const candidates = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND instr(lower(sql), lower(?)) > 0`).pluck();
+  const keys = db.prepare(`SELECT "table" AS parent, on_delete AS onDelete FROM pragma_foreign_key_list(?) WHERE seq = 0`);
+  return (parent) =>
+    (candidates.all(parent) as string[]).flatMap((child) =>
+      (keys.all(child) as { parent: string; onDelete: string }[])
+        .filter((k) => k.parent.toLowerCase() === parent.toLowerCase())
+        .map((k) => ({ child, parent, onDelete: k.onDelete.toUpperCase() })),
+    );
 }
 
 /** parent → the foreign keys that name it (self references left out). */
@@ -76,16 +83,15 @@ function childrenIndex(edges: readonly ForeignKeyEdge[]): Map<string, ForeignKey
  * which are doomed (dropped later in the same file without being read again: what the drop does to
  * their rows is lost with them, but their own children still feel the cascade).
  */
-export function dropReach(edges: readonly ForeignKeyEdge[], table: string, empty: ReadonlySet<string> = new Set(), doomed: ReadonlySet<string> = new Set()): DropReach {
-  const children = childrenIndex(edges);
+export function dropReach(childrenOf: ChildrenOf, table: string, empty: ReadonlySet<string> = new Set(), doomed: ReadonlySet<string> = new Set()): DropReach {
   const emptied = new Set<string>();
   const nulled = new Set<string>();
   const blocking = new Set<string>();
   let depth = 1;
   const visit = (parent: string, level: number): void => {
     depth = Math.max(depth, level);
-    for (const { child, onDelete } of children.get(parent) ?? []) {
-      if (child === table || empty.has(child)) continue;
+    for (const { child, onDelete } of childrenOf(parent)) {
+      if (child === table || child === parent || empty.has(child)) continue;
       if (onDelete === 'CASCADE') {
         if (emptied.has(child)) continue;
         emptied.add(child);
@@ -98,20 +104,6 @@ export function dropReach(edges: readonly ForeignKeyEdge[], table: string, empty
   for (const t of emptied) nulled.delete(t);
   const kept = (names: Set<string>) => [...names].filter((t) => !doomed.has(t)).sort();
   return { emptied: kept(emptied), nulled: kept(nulled), blocking: [...blocking].sort(), depth };
-}
-
-/** The longest chain of ON DELETE CASCADE below `root`, as the tables in it (root first). */
-export function longestCascade(edges: readonly ForeignKeyEdge[], root: string, children = childrenIndex(edges)): string[] {
-  const walk = (table: string, seen: ReadonlySet<string>): string[] => {
-    let best: string[] = [];
-    for (const { child, onDelete } of children.get(table) ?? []) {
-      if (onDelete !== 'CASCADE' || seen.has(child)) continue;
-      const chain = walk(child, new Set([...seen, child]));
-      if (chain.length > best.length) best = chain;
-    }
-    return [table, ...best];
-  };
-  return walk(root, new Set([root]));
 }
 
 /**
@@ -127,28 +119,69 @@ export interface SchemaOutline {
   views: string[];
 }
 
-export function readSchemaOutline(db: Database.Database): SchemaOutline {
+/** What one table contributes to an outline, cached by its name and CREATE text. */
+export type OutlineCache = Map<string, { columns: string[]; edges: ForeignKeyEdge[] }>;
+
+/**
+ * `cache` carries tables over from the previous point: only tables whose CREATE text changed (new,
+ * altered, rebuilt, or renamed-into) have their PRAGMAs read again.
+ */
+export function readSchemaOutline(db: Database.Database, cache: OutlineCache = new Map()): SchemaOutline {
+  const rows = db
+    .prepare(`SELECT l.name AS name, m.sql AS sql FROM pragma_table_list AS l JOIN sqlite_schema AS m ON m.name = l.name AND m.type = 'table' WHERE l.schema = 'main' AND l.type = 'table' ORDER BY l.name`)
+    .all() as { name: string; sql: string }[];
+  const columns = db.prepare('SELECT name FROM pragma_table_xinfo(?) ORDER BY cid').pluck();
+  const keys = db.prepare(`SELECT "table" AS parent, on_delete AS onDelete FROM pragma_foreign_key_list(?) WHERE seq = 0`);
   const tables = new Map<string, string[]>();
-  const columns = db
-    .prepare(`SELECT l.name AS t, c.name AS c FROM pragma_table_list AS l, pragma_table_xinfo(l.name) AS c WHERE l.schema = 'main' AND l.type = 'table' ORDER BY l.name, c.cid`)
-    .all() as { t: string; c: string }[];
-  for (const { t, c } of columns) if (!isInternalTable(t)) tables.set(t, [...(tables.get(t) ?? []), c]);
+  const edges: ForeignKeyEdge[] = [];
+  for (const { name, sql } of rows) {
+    if (isInternalTable(name)) continue;
+    const key = `${name}\u0000${sql}`;
+    let entry = cache.get(key);
+    if (entry === undefined) {
+      const fks = keys.all(name) as { parent: string; onDelete: string }[];
+      entry = { columns: columns.all(name) as string[], edges: fks.map((k) => ({ child: name, parent: k.parent, onDelete: k.onDelete.toUpperCase() })) };
+      cache.set(key, entry);
+    }
+    tables.set(name, entry.columns);
+    edges.push(...entry.edges);
+  }
   const objects = db.prepare(`SELECT type, name, tbl_name AS tbl FROM sqlite_schema WHERE type IN ('trigger', 'view')`).all() as { type: string; name: string; tbl: string }[];
   return {
     tables,
-    edges: readForeignKeyEdges(db).filter((e) => !isInternalTable(e.child)),
+    edges,
     triggers: objects.filter((o) => o.type === 'trigger').map((o) => ({ name: o.name, table: o.tbl })),
     views: objects.filter((o) => o.type === 'view').map((o) => o.name),
   };
 }
 
-/** Tables whose cascade on delete goes deeper than local D1's trigger depth, with the chain. */
+/**
+ * Tables whose cascade on delete goes deeper than local D1's trigger depth, with the chain. One
+ * memoised walk for all tables (inside a cycle the walk stops where it started).
+ */
 export function deepCascades(outline: SchemaOutline): Map<string, string[]> {
-  const deep = new Map<string, string[]>();
   const children = childrenIndex(outline.edges);
+  const memo = new Map<string, string[]>();
+  const walking = new Set<string>();
+  const chain = (table: string): string[] => {
+    const known = memo.get(table);
+    if (known) return known;
+    walking.add(table);
+    let best: string[] = [];
+    for (const { child, onDelete } of children.get(table) ?? []) {
+      if (onDelete !== 'CASCADE' || walking.has(child)) continue;
+      const below = chain(child);
+      if (below.length > best.length) best = below;
+    }
+    walking.delete(table);
+    const result = [table, ...best];
+    memo.set(table, result);
+    return result;
+  };
+  const deep = new Map<string, string[]>();
   for (const t of outline.tables.keys()) {
-    const chain = longestCascade(outline.edges, t, children);
-    if (chain.length > D1_MAX_CASCADE_TABLES) deep.set(t, chain);
+    const c = chain(t);
+    if (c.length > D1_MAX_CASCADE_TABLES) deep.set(t, c);
   }
   return deep;
 }

@@ -4,7 +4,7 @@
  * tables the previous Worker version still reads (deploy safety).
  */
 import type Database from 'better-sqlite3';
-import { brokenViews, deepCascades, D1_MAX_COLUMNS, overwideTables, readSchemaOutline, type SchemaOutline } from '../d1/hazards.js';
+import { brokenViews, deepCascades, D1_MAX_COLUMNS, overwideTables, readSchemaOutline, type OutlineCache, type SchemaOutline } from '../d1/hazards.js';
 import { finding, type Finding } from './finding.js';
 import type { StatementTrace } from './statements.js';
 
@@ -16,9 +16,10 @@ export interface SchemaPoint {
   wide: Map<string, number>;
 }
 
-export function schemaPoint(db: Database.Database | undefined): SchemaPoint {
+/** The schema of `db` now (undefined: an empty database); `cache` is shared along one replay. */
+export function schemaPoint(db: Database.Database | undefined, cache?: OutlineCache): SchemaPoint {
   if (db === undefined) return { outline: { tables: new Map(), edges: [], triggers: [], views: [] }, broken: new Map(), deep: new Map(), wide: new Map() };
-  const outline = readSchemaOutline(db);
+  const outline = readSchemaOutline(db, cache);
   return { outline, broken: brokenViews(db, outline.views), deep: deepCascades(outline), wide: overwideTables(outline) };
 }
 

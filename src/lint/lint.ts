@@ -90,7 +90,8 @@ export function lintFolder(out: string, options: LintOptions = {}): LintResult {
     if (index === 0 || !files.has(tag)) files.set(tag, startFileLint(join(out, source.file), source.sql!));
     lintBeforeStatement(files.get(tag)!, index, db);
   };
-  const replay = replayMigrations(sources, (tag, db) => after.set(tag, schemaPoint(db)), beforeStatement);
+  const cache = new Map();
+  const replay = replayMigrations(sources, (tag, db) => after.set(tag, schemaPoint(db, cache)), beforeStatement);
   replay.db.close();
   const findings: Finding[] = [];
   let before = schemaPoint(undefined);

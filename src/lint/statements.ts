@@ -7,7 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import { d1Rejection } from '../d1/apply.js';
-import { D1_MAX_STATEMENT_BYTES, dropReach, readForeignKeyEdges } from '../d1/hazards.js';
+import { childrenInDatabase, D1_MAX_STATEMENT_BYTES, dropReach } from '../d1/hazards.js';
 import { matchingParen, nameOf, splitTopLevel, wordAt } from '../d1/sql-parse.js';
 import { splitStatements, type SqlStatement } from '../sqltext/tokens.js';
 import { finding, type Finding } from './finding.js';
@@ -127,9 +127,9 @@ function dropFindings(ctx: FileLint, db: Database.Database, st: SqlStatement, in
   const table = nameAfter(st, 2);
   if (table === undefined) return;
   ctx.trace.droppedTables.add(table);
-  const edges = readForeignKeyEdges(db);
-  if (edges.some((e) => e.parent === table && e.child !== table)) ctx.trace.dropsReferencedTable = true;
-  const reach = dropReach(edges, table, ctx.emptyAt[index], (ctx.doomed ??= doomedTables(ctx.statements))[index]);
+  const childrenOf = childrenInDatabase(db);
+  if (childrenOf(table).some((e) => e.child !== table)) ctx.trace.dropsReferencedTable = true;
+  const reach = dropReach(childrenOf, table, ctx.emptyAt[index], (ctx.doomed ??= doomedTables(ctx.statements))[index]);
   const at = { file: ctx.file, line, table };
   if (reach.emptied.length || reach.nulled.length) {
     const parts = [
