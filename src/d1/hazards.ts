@@ -51,18 +51,24 @@ export function childrenIn(edges: readonly ForeignKeyEdge[]): ChildrenOf {
 }
 
 /**
- * childrenOf read from `db` as it is now: only the tables whose CREATE text names the parent can
+ * childrenOf read from `db` as it is now (one statement's view: the answers are kept): only the tables whose CREATE text names the parent can
  * reference it, so only their foreign keys are read (SQLite names are case-insensitive).
  */
 export function childrenInDatabase(db: Database.Database): ChildrenOf {
   const candidates = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND instr(lower(sql), lower(?)) > 0`).pluck();
   const keys = db.prepare(`SELECT "table" AS parent, on_delete AS onDelete FROM pragma_foreign_key_list(?) WHERE seq = 0`);
-  return (parent) =>
-    (candidates.all(parent) as string[]).flatMap((child) =>
+  const read = new Map<string, ForeignKeyEdge[]>();
+  return (parent) => {
+    const known = read.get(parent);
+    if (known) return known;
+    const edges = (candidates.all(parent) as string[]).flatMap((child) =>
       (keys.all(child) as { parent: string; onDelete: string }[])
         .filter((k) => k.parent.toLowerCase() === parent.toLowerCase())
         .map((k) => ({ child, parent, onDelete: k.onDelete.toUpperCase() })),
     );
+    read.set(parent, edges);
+    return edges;
+  };
 }
 
 /** parent → the foreign keys that name it (self references left out). */
