@@ -9,11 +9,13 @@
  *   lint       node bin/drizzle-d1.cjs lint            (replays all 200 files, every rule)
  *   generate   node_modules/.bin/drizzle-kit generate  (reads all 200 snapshots, no change to write)
  * alternating, --runs N times each (default 5) after one unmeasured warm-up; medians and their ratio.
+ * With --kit-sql, every migration after the first is replaced by the SQL drizzle-kit's API writes for
+ * the same two snapshots (the folder lint usually meets: single-table rebuilds, no children moved).
  *
- *   npx tsx bench/lint.ts [--runs N] [--migrations N] [--keep]
+ *   npx tsx bench/lint.ts [--runs N] [--migrations N] [--kit-sql] [--keep]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CORE, repoRoot, TempProject } from '../test/support/project.js';
@@ -77,6 +79,19 @@ function timeRun(dir: string, command: string, args: string[]): { ms: number; st
   return { ms: performance.now() - started, status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
+/** Each migration after the first replaced by drizzle-kit's SQL for the same two snapshots. */
+async function useDrizzleKitSql(project: TempProject): Promise<void> {
+  const api = await import('drizzle-kit/api');
+  type Json = Parameters<typeof api.generateSQLiteMigration>[0];
+  const files = project.sqlFiles();
+  const snapshot = (file: string) => JSON.parse(readFileSync(join(project.out, 'meta', `${file.split('_')[0]}_snapshot.json`), 'utf8')) as Json;
+  for (let i = 1; i < files.length; i++) {
+    const statements = await api.generateSQLiteMigration(snapshot(files[i - 1]!), snapshot(files[i]!));
+    writeFileSync(join(project.out, files[i]!), statements.join('--> statement-breakpoint\n'));
+  }
+  console.log(`replaced ${files.length - 1} migrations by drizzle-kit's SQL`);
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
@@ -84,6 +99,7 @@ async function main(): Promise<void> {
   if (!existsSync(join(repoRoot, 'dist', 'cli.cjs'))) throw new Error('build the CLI first: npm run build');
   const kit = join(repoRoot, 'node_modules', '.bin', 'drizzle-kit');
   const project = await buildProject();
+  if (argv.includes('--kit-sql')) await useDrizzleKitSql(project);
   const lint = () => timeRun(project.dir, process.execPath, [cli, 'lint']);
   const generate = () => timeRun(project.dir, kit, ['generate']);
   const first = lint();
