@@ -19,6 +19,7 @@ export interface FolderOptions {
 
 interface LintCliOptions extends FolderOptions {
   format?: string;
+  wrangler?: boolean;
 }
 
 /** The migrations folder: `--out`, else the config's `out`. */
@@ -71,7 +72,7 @@ async function lintCommand(only: string[], opts: LintCliOptions): Promise<number
   const cwd = process.cwd();
   const { out, root } = await migrationsFolder(opts, cwd);
   const { lintFolder } = await import('../lint/lint.js');
-  const result = lintFolder(out, { only });
+  const result = lintFolder(out, { only, runner: opts.wrangler ? 'wrangler' : 'journal' });
   const { errors, warnings } = counts(result.findings);
   if (opts.json) {
     const report = { status: errors ? 'errors' : 'ok', files: result.files.map((f) => displayPath(f, root)), notReached: result.notReached.map((f) => displayPath(f, root)), errors, warnings, findings: result.findings.map((f) => diagnosticJson(f, root)) };
@@ -106,6 +107,7 @@ export function registerLint(program: Commander.Command): void {
     .option('--config <path>', 'path to drizzle.config.ts|js|json')
     .option('--out <dir>', 'migrations folder (instead of the config)')
     .option('--json', 'print the findings as JSON')
+    .option('--wrangler', "lint every .sql file in wrangler's order, files without a journal entry included")
     .option('--format <format>', 'github: GitHub Actions annotations')
     .action(async (only: string[], opts: LintCliOptions) => {
       try {

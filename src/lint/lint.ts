@@ -19,6 +19,9 @@ import { finishFileLint, lineAt, lintBeforeStatement, startFileLint, type FileLi
 export interface LintOptions {
   /** Migrations to report on (tags, file names or paths); every one when empty. */
   only?: readonly string[];
+  /** 'journal' (default): meta/_journal.json's entries, as drizzle-orm's migrator applies them;
+   * 'wrangler': every `*.sql` in the folder in wrangler's order, hand-written files without an entry included. */
+  runner?: 'journal' | 'wrangler';
 }
 
 export interface LintResult {
@@ -78,7 +81,7 @@ function checkNames(sources: readonly MigrationSource[], only: readonly string[]
 
 /** Lint the migrations folder `out`. */
 export function lintFolder(out: string, options: LintOptions = {}): LintResult {
-  const sources = readMigrationSources(out);
+  const sources = readMigrationSources(out, { runner: options.runner });
   checkNames(sources, options.only, out);
   const after = new Map<string, SchemaPoint>();
   const files = new Map<string, FileLint>();

@@ -7,7 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import { d1Rejection } from '../d1/apply.js';
-import { childrenInDatabase, D1_MAX_STATEMENT_BYTES, dropReach } from '../d1/hazards.js';
+import { childrenInDatabase, D1_MAX_CASCADE_TABLES, D1_MAX_STATEMENT_BYTES, dropReach } from '../d1/hazards.js';
 import { matchingParen, nameOf, splitTopLevel, wordAt } from '../d1/sql-parse.js';
 import { splitStatements, type SqlStatement } from '../sqltext/tokens.js';
 import { finding, type Finding } from './finding.js';
@@ -139,7 +139,7 @@ function dropFindings(ctx: FileLint, db: Database.Database, st: SqlStatement, in
     ctx.findings.push(finding('D1-401', `DROP TABLE ${table} ${parts.join(' and ')}: on D1 foreign keys stay on, so the drop's implicit DELETE fires them`, at,
       'regenerate the migration with `drizzle-d1 rewrite` (it moves the child tables onto the new table first), if it is not applied anywhere yet'));
   }
-  if (reach.depth > 11) {
+  if (reach.depth > D1_MAX_CASCADE_TABLES) {
     ctx.findings.push(finding('D1-412', `DROP TABLE ${table} cascades through ${reach.depth} tables: local D1 stops at 10 levels of triggers and fails the migration`, at,
       'move the children off the table before dropping it (`drizzle-d1 rewrite`)'));
   }

@@ -121,6 +121,14 @@ describe('lint rules', () => {
     expect(lintFolder(dir).findings.filter((f) => f.code === 'D1-401').map((f) => f.file)).toEqual([join(dir, '0002_c.sql')]);
   });
 
+  it("with runner 'wrangler', also lints .sql files the journal does not list", () => {
+    const dir = folder({ '0000_a': 'CREATE TABLE p (id integer PRIMARY KEY);' });
+    writeFileSync(join(dir, '0001_by_hand.sql'), 'BEGIN;\nCREATE TABLE q (id integer PRIMARY KEY);\nCOMMIT;\n');
+    expect(lintFolder(dir).findings).toEqual([]);
+    const wrangler = lintFolder(dir, { runner: 'wrangler' });
+    expect(wrangler.findings.map((f) => [f.code, f.line])).toEqual([['D1-405', 1], ['D1-405', 3]]);
+  });
+
   it('does not analyse the migrations after one that fails, and says so', () => {
     const dir = folder({ '0000_a': 'CREATE TABLE p (id integer PRIMARY KEY);', '0001_b': 'DROP TABLE nope;', '0002_c': 'DROP TABLE p;' });
     const result = lintFolder(dir);
