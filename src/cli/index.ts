@@ -18,6 +18,8 @@ import { shellQuote } from './quote.js';
 import { errnoOf, fileSystemError } from '../diagnostics/fs.js';
 import { registerRollback } from './rollback.js';
 import { registerVerify } from './verify.js';
+import { registerLint } from './lint.js';
+import { registerRewrite } from './rewrite.js';
 
 interface CliOptions extends GenerateFlags {
   json?: boolean;
@@ -200,6 +202,8 @@ export function program(): Commander.Command {
     });
   registerRollback(cmd);
   registerVerify(cmd);
+  registerLint(cmd);
+  registerRewrite(cmd);
   return cmd;
 }
 

@@ -85,7 +85,7 @@ export const D1_ALLOWED_PRAGMAS: ReadonlySet<string> = new Set([
 ]);
 
 /** Why D1 would refuse this statement before running it, or undefined. */
-function d1Rejection(statement: SqlStatement): string | undefined {
+export function d1Rejection(statement: SqlStatement): string | undefined {
   const [w0, w1, w2] = leadingWords(statement, 3);
   const first = w0 === 'EXPLAIN' ? (w1 === 'QUERY' && w2 === 'PLAN' ? leadingWords(statement, 4)[3] : w1) : w0;
   if (first !== undefined && TRANSACTION_WORDS.has(first)) return D1_TRANSACTION_MESSAGE;
@@ -123,12 +123,22 @@ function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+export interface ApplyOptions {
+  /**
+   * Called inside the file's transaction just before statement number `index` (of splitStatements)
+   * runs, with the database as the statements before it left it: `lint` reads the schema there. It
+   * must not change the database.
+   */
+  beforeStatement?: (index: number, db: Database.Database) => void;
+}
+
 /** Run `sql` as one D1 query: one transaction, rolled back on any error. */
 function runAsD1(
   db: Database.Database,
   sql: string,
   file: string,
   beforeCommit?: () => void,
+  beforeStatement?: ApplyOptions['beforeStatement'],
 ): ApplyResult {
   if (db.inTransaction) throw new D1MigrationError('a transaction is already open on this database', file);
   if (tempObjectCount(db) > 0) throw new D1MigrationError('the database already has TEMP objects', file);
@@ -141,7 +151,8 @@ function runAsD1(
   const before = totalChanges(db);
   db.exec('BEGIN');
   try {
-    for (const s of statements) {
+    for (const [index, s] of statements.entries()) {
+      beforeStatement?.(index, db);
       try {
         const stmt = db.prepare(s.text);
         if (stmt.reader) stmt.all();
@@ -177,8 +188,8 @@ function runAsD1(
  * D1's statement rejections, rollback on any error (including COMMIT-time deferred FK violations).
  * Throws D1MigrationError naming `file`.
  */
-export function applyMigration(db: Database.Database, sql: string, file: string): ApplyResult {
-  return runAsD1(db, sql, file);
+export function applyMigration(db: Database.Database, sql: string, file: string, options: ApplyOptions = {}): ApplyResult {
+  return runAsD1(db, sql, file, undefined, options.beforeStatement);
 }
 
 /**

@@ -86,6 +86,13 @@ export interface ReplayOptions {
   onApplied?: (tag: string, db: Database.Database) => void;
   /** Apply onto this database (e.g. a copy of a real one) instead of a fresh in-memory one. */
   into?: Database.Database;
+  /**
+   * Called inside each file's transaction before each of its statements runs (index in
+   * splitStatements of the file's text), with the database as the statements before it left it.
+   * When D1 reads a double-quoted name as a string, the file is run again from its first statement.
+   * The database must be left as it is.
+   */
+  beforeStatement?: (tag: string, index: number, db: Database.Database) => void;
 }
 
 /** The journal's tags in order; [] when there is no journal yet (a fresh project). */
@@ -180,11 +187,12 @@ function withLiteral(sql: string, index: number, identifier: string): string | u
 }
 
 /** Apply one file as D1 would, double-quoted-literal fallback included; throws the applier's error. */
-function applyAsD1(db: Database.Database, source: MigrationSource & { sql: string }, literals: DoubleQuotedLiteral[]): void {
+function applyAsD1(db: Database.Database, source: MigrationSource & { sql: string }, literals: DoubleQuotedLiteral[], beforeStatement?: ReplayOptions['beforeStatement']): void {
   let sql = source.sql;
+  const hook = beforeStatement && ((index: number, d: Database.Database) => beforeStatement(source.tag, index, d));
   for (;;) {
     try {
-      applyMigration(db, sql, source.file);
+      applyMigration(db, sql, source.file, { beforeStatement: hook });
       return;
     } catch (e) {
       const identifier = dqsIdentifier(e);
@@ -201,8 +209,14 @@ function applyAsD1(db: Database.Database, source: MigrationSource & { sql: strin
   }
 }
 
-/** Replay migrations, in order, into a fresh in-memory D1-like database (or into `db`). */
-export function replayMigrations(sources: readonly MigrationSource[], onApplied?: ReplayOptions['onApplied'], db: Database.Database = openD1Database()): ReplayResult {
+/** Replay migrations, in order, into a fresh in-memory D1-like database (or into `options.into`). */
+export function replayMigrations(
+  sources: readonly MigrationSource[],
+  onApplied?: ReplayOptions['onApplied'],
+  options: Pick<ReplayOptions, 'beforeStatement' | 'into'> = {},
+): ReplayResult {
+  const db = options.into ?? openD1Database();
+  const beforeStatement = options.beforeStatement;
   const applied: string[] = [];
   const doubleQuotedLiterals: DoubleQuotedLiteral[] = [];
   for (const source of sources) {
@@ -211,7 +225,7 @@ export function replayMigrations(sources: readonly MigrationSource[], onApplied?
       return { db, applied, doubleQuotedLiterals, failure: { tag: source.tag, file: source.file, reason: 'missing', message } };
     }
     try {
-      applyAsD1(db, { ...source, sql: source.sql }, doubleQuotedLiterals);
+      applyAsD1(db, { ...source, sql: source.sql }, doubleQuotedLiterals, beforeStatement);
     } catch (e) {
       return { db, applied, doubleQuotedLiterals, failure: failureOf(source, e) };
     }
@@ -223,7 +237,7 @@ export function replayMigrations(sources: readonly MigrationSource[], onApplied?
 
 /** Replay the migrations folder `out` (all of it, or up to a tag; see ReplayOptions). */
 export function replayFolder(out: string, options: ReplayOptions = {}): ReplayResult {
-  return replayMigrations(readMigrationSources(out, options), options.onApplied, options.into);
+  return replayMigrations(readMigrationSources(out, options), options.onApplied, options);
 }
 
 /** The snapshot drizzle-kit wrote with migration `tag` (`meta/<prefix>_snapshot.json`), if present. */

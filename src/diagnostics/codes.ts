@@ -44,6 +44,25 @@ export const CODES = {
   'D1-306': { title: 'The migrations folder could not be replayed', severity: 'warning' },
 
   // D1-4xx: lint findings.
+  'D1-401': { title: 'DROP TABLE empties or nulls child tables', severity: 'error' },
+  'D1-402': { title: 'DROP TABLE fails on a NO ACTION or RESTRICT child', severity: 'error' },
+  'D1-403': { title: 'PRAGMA foreign_keys does nothing on D1', severity: 'warning' },
+  'D1-404': { title: 'defer_foreign_keys is set ON and never OFF', severity: 'warning' },
+  'D1-405': { title: 'A statement D1 rejects', severity: 'error' },
+  'D1-406': { title: 'A rebuild drops triggers', severity: 'warning' },
+  'D1-407': { title: 'A migration breaks a view', severity: 'error' },
+  'D1-408': { title: 'A copy writes a generated column', severity: 'error' },
+  'D1-409': { title: 'A copy names a column the old table does not have', severity: 'error' },
+  'D1-410': { title: 'A copy puts a nullable column into a NOT NULL column', severity: 'error' },
+  'D1-411': { title: 'DROP COLUMN blocked by an index, view, trigger or constraint', severity: 'error' },
+  'D1-412': { title: "A cascade deeper than D1's trigger depth", severity: 'warning' },
+  'D1-413': { title: 'A statement over 100 KB', severity: 'error' },
+  'D1-415': { title: 'A table or column the deployed Worker may still read is gone', severity: 'warning' },
+  'D1-416': { title: 'The migration fails on D1', severity: 'error' },
+  'D1-417': { title: 'A hand-written migration is not rewritten', severity: 'warning' },
+  'D1-418': { title: 'An applied migration is not rewritten', severity: 'error' },
+  'D1-419': { title: 'rewrite needs migrations to rewrite and a confirmation', severity: 'error' },
+
   // D1-480..499: rollback (down) files.
   'D1-480': { title: 'The rollback cannot bring back what the migration dropped', severity: 'warning' },
   'D1-481': { title: 'The rollback cannot bring back values the migration overwrote', severity: 'warning' },

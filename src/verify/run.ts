@@ -133,7 +133,7 @@ export function verifyMigrations(options: LoopOptions): MigrationReport[] {
   Object.assign(v.loop, { started: performance.now(), changes: totalChanges(db) });
   const literals: ReturnType<typeof replayMigrations>['doubleQuotedLiterals'] = [];
   for (;;) {
-    const result = replayMigrations(sources.slice(v.position), (tag) => afterMigration(v, tag), db);
+    const result = replayMigrations(sources.slice(v.position), (tag) => afterMigration(v, tag), { into: db });
     literals.push(...result.doubleQuotedLiterals);
     if (!result.failure || !afterFailure(v, result.failure)) break;
   }

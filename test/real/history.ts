@@ -45,18 +45,8 @@ export function readHistory(dir: string, name: string): History {
   return { name, steps, whole, latest: folder.latest };
 }
 
-const unquote = (s: string) => s.replace(/^"|"$/g, '');
-/** drizzle-kit's `_meta` as renames: `"t"."old"` → `"t"."new"`. */
-export function renamesOf(s: Snapshot): Renames {
-  const tables = Object.fromEntries(Object.entries(s._meta.tables).map(([f, t]) => [unquote(f), unquote(t)]));
-  const columns: Renames['columns'] = {};
-  for (const [from, to] of Object.entries(s._meta.columns)) {
-    const [table, col] = from.split('"."').map(unquote) as [string, string];
-    const [, newCol] = to.split('"."').map(unquote) as [string, string];
-    (columns[tables[table] ?? table] ??= {})[col] = newCol;
-  }
-  return { tables, columns };
-}
+/** drizzle-kit's `_meta` as renames (src/rewrite/renames.ts, which `drizzle-d1 rewrite` uses). */
+export { renamesOf } from '../../src/rewrite/renames.js';
 
 /** Columns made NOT NULL without a default: the developer checked them and answered --assume-not-null. */
 function tightened(prev: SchemaState, cur: SchemaState, renames: Renames) {

@@ -1,0 +1,105 @@
+/**
+ * `drizzle-d1 rewrite`: the SQL of named migrations regenerated from their own snapshots (the
+ * previous migration's snapshot → this one's, with the renames this snapshot's `_meta` records) by
+ * drizzle-d1's planner. Snapshots and the journal stay as they are, so drizzle-kit and the migrators
+ * see the same history; only the `.sql` files change. A migration whose snapshot equals the previous
+ * one (`--custom`, hand-written SQL) or that has no snapshot is left alone: its SQL is the only
+ * record of what it does.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserInputError } from '../diagnostics/errors.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { diffSchemas } from '../diff/diff.js';
+import { planMigration } from '../plan/plan.js';
+import { readJournalTags, snapshotStateOf } from '../d1/replay.js';
+import { readSnapshotFile, tagPrefix } from '../snapshot/io.js';
+import { sameJson } from '../snapshot/equal.js';
+import { renamesOf } from './renames.js';
+import type { SchemaState } from '../snapshot/types.js';
+import { renderMigration } from '../sql/render.js';
+import { writeFilesAtomically } from '../write/files.js';
+
+export type RewriteStatus = 'rewrite' | 'unchanged' | 'hand-written' | 'refused' | 'applied';
+
+export interface RewriteItem {
+  tag: string;
+  /** Path of the `.sql` file. */
+  path: string;
+  status: RewriteStatus;
+  /** The file's text now. */
+  before: string;
+  /** The regenerated text (status 'rewrite', 'unchanged' and 'applied'). */
+  after?: string;
+  /** Why it is left alone, or the planner's refusals. */
+  diagnostics: Diagnostic[];
+}
+
+export interface RewriteOptions {
+  /** Planner answers, as for `generate`. */
+  backfill?: Record<string, string>;
+  assumeNotNull?: string[];
+  breakpoints?: boolean;
+  /** `.sql` file names a database lists as applied (local D1 state); refused unless `force`. */
+  applied?: ReadonlySet<string>;
+  force?: boolean;
+}
+
+const EMPTY: SchemaState = { tables: {}, views: {} };
+
+/** The tags `rewrite` names: the ones given, or every tag after `pendingAfter`. */
+export function selectRewriteTags(out: string, tags: readonly string[], pendingAfter?: string): string[] {
+  const journal = readJournalTags(out);
+  const known = (tag: string) => {
+    if (!journal.includes(tag)) throw new UserInputError('D1-616', `${out} has no migration "${tag}"; name a tag from meta/_journal.json.`, out);
+    return tag;
+  };
+  if (pendingAfter !== undefined) return journal.slice(journal.indexOf(known(pendingAfter)) + 1);
+  return tags.map((t) => known(t.endsWith('.sql') ? t.slice(0, -'.sql'.length).split('/').pop()! : t));
+}
+
+function leftAlone(tag: string, path: string, before: string, status: RewriteStatus, message: string): RewriteItem {
+  return { tag, path, status, before, diagnostics: [{ code: 'D1-417', severity: 'warning', message, file: path }] };
+}
+
+/** Regenerate one migration's SQL from its snapshots. */
+function rewriteOne(out: string, journal: readonly string[], tag: string, options: RewriteOptions): RewriteItem {
+  const path = join(out, `${tag}.sql`);
+  const before = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const index = journal.indexOf(tag);
+  const cur = snapshotStateOf(out, tag);
+  const prev = index === 0 ? EMPTY : snapshotStateOf(out, journal[index - 1]!);
+  if (cur === undefined || prev === undefined) {
+    return leftAlone(tag, path, before, 'hand-written', `${tag} (or the migration before it) has no snapshot: its SQL is the only record of what it does, so rewrite leaves it as it is`);
+  }
+  if (sameJson(prev.tables, cur.tables) && sameJson(prev.views, cur.views)) {
+    return leftAlone(tag, path, before, 'hand-written', `${tag} does not change the snapshot (a --custom or hand-written migration): rewrite leaves it as it is`);
+  }
+  const snapshot = readSnapshotFile(join(out, 'meta', `${tagPrefix(tag)}_snapshot.json`));
+  const renames = renamesOf(snapshot);
+  const plan = planMigration(prev, cur, diffSchemas(prev, cur, renames).changes, { backfill: options.backfill, assumeNotNull: options.assumeNotNull });
+  const refusals = plan.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...d, file: path }));
+  if (refusals.length) return { tag, path, status: 'refused', before, diagnostics: refusals };
+  const after = renderMigration(plan, options.breakpoints ?? true);
+  const diagnostics = plan.diagnostics.map((d) => ({ ...d, file: path }));
+  if (after === before) return { tag, path, status: 'unchanged', before, after, diagnostics };
+  if (options.applied?.has(`${tag}.sql`) && !options.force) {
+    const message = `${tag}.sql is listed as applied in the local D1 state: an applied migration must never be rewritten (the databases that ran it would not run it again, and would differ from a fresh build). Write a new migration that repairs the data instead, or pass --force if this state is disposable`;
+    return { tag, path, status: 'applied', before, after, diagnostics: [{ code: 'D1-418', severity: 'error', message, file: path }, ...diagnostics] };
+  }
+  return { tag, path, status: 'rewrite', before, after, diagnostics };
+}
+
+/** What `rewrite` would do for each tag, in journal order; nothing is written. */
+export function planRewrite(out: string, tags: readonly string[], options: RewriteOptions = {}): RewriteItem[] {
+  const journal = readJournalTags(out);
+  const wanted = new Set(tags);
+  return journal.filter((t) => wanted.has(t)).map((tag) => rewriteOne(out, journal, tag, options));
+}
+
+/** Write the regenerated files (status 'rewrite'), all or none. */
+export function writeRewrite(items: readonly RewriteItem[]): string[] {
+  const files = items.filter((i) => i.status === 'rewrite' && i.after !== undefined).map((i) => ({ path: i.path, content: i.after!, mode: 'replace' as const }));
+  writeFilesAtomically(files);
+  return files.map((f) => f.path);
+}
