@@ -12,7 +12,8 @@ import { UserInputError } from '../diagnostics/errors.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { diffSchemas } from '../diff/diff.js';
 import { planMigration } from '../plan/plan.js';
-import { readJournalTags, snapshotStateOf } from '../d1/replay.js';
+import type { HandWrittenObject } from '../d1/handwritten.js';
+import { readJournalTags, readRealSchema, snapshotStateOf } from '../d1/replay.js';
 import { readSnapshotFile, tagPrefix } from '../snapshot/io.js';
 import { sameJson } from '../snapshot/equal.js';
 import { renamesOf } from './renames.js';
@@ -62,6 +63,16 @@ function leftAlone(tag: string, path: string, before: string, status: RewriteSta
   return { tag, path, status, before, diagnostics: [{ code: 'D1-417', severity: 'warning', message, file: path }] };
 }
 
+/**
+ * The hand-written triggers, views, indexes and tables the folder holds before `tag` (the replay),
+ * which the regenerated SQL keeps working; none when the folder does not replay up to there.
+ */
+function handWrittenBefore(out: string, tag: string): HandWrittenObject[] {
+  const real = readRealSchema(out, { before: tag });
+  real.replay.db.close();
+  return real.replay.failure ? [] : real.handWritten;
+}
+
 /** Regenerate one migration's SQL from its snapshots. */
 function rewriteOne(out: string, journal: readonly string[], tag: string, options: RewriteOptions): RewriteItem {
   const path = join(out, `${tag}.sql`);
@@ -77,7 +88,8 @@ function rewriteOne(out: string, journal: readonly string[], tag: string, option
   }
   const snapshot = readSnapshotFile(join(out, 'meta', `${tagPrefix(tag)}_snapshot.json`));
   const renames = renamesOf(snapshot);
-  const plan = planMigration(prev, cur, diffSchemas(prev, cur, renames).changes, { backfill: options.backfill, assumeNotNull: options.assumeNotNull });
+  const handWritten = handWrittenBefore(out, tag);
+  const plan = planMigration(prev, cur, diffSchemas(prev, cur, renames).changes, { backfill: options.backfill, assumeNotNull: options.assumeNotNull, handWritten });
   const refusals = plan.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...d, file: path }));
   if (refusals.length) return { tag, path, status: 'refused', before, diagnostics: refusals };
   const after = renderMigration(plan, options.breakpoints ?? true);

@@ -54,15 +54,19 @@ function touchedTables(plan: Plan, renames: Renames): string[] {
   return [...new Set(names.flatMap((n) => [n, renames.tables[n] ?? n]))];
 }
 
-function handWrittenNote(objects: MigrationSides['handWritten'], plan: Plan, renames: Renames, tag: string): Diagnostic[] {
+/** The hand-written objects that depend on the tables a down plan rebuilds, drops or renames. */
+function handWrittenHit(objects: MigrationSides['handWritten'], plan: Plan, renames: Renames): HandWrittenObject[] {
   const touched = touchedTables(plan, renames);
-  const hit = touched.length && objects ? dependentsOf(objects(), touched) : [];
+  return touched.length && objects ? dependentsOf(objects(), touched) : [];
+}
+
+function handWrittenNote(hit: HandWrittenObject[], recreated: boolean, tag: string): Diagnostic[] {
   if (!hit.length) return [];
   const list = hit.map((o) => `${o.kind} \`${o.name}\``).join(', ');
-  return [{
-    code: 'D1-484', severity: 'warning',
-    message: `The rollback of ${tag} rebuilds or drops tables that hand-written SQL depends on: ${list}. SQLite drops a table's triggers and indexes with it, and a view over a dropped table breaks; append their CREATE statements to the down file (or recreate them after running it).`,
-  }];
+  const what = recreated
+    ? 'the down file drops them first where it must and creates them again after its copies'
+    : "SQLite drops a table's triggers and indexes with it, and a view over a dropped table breaks; append their CREATE statements to the down file (or recreate them after running it)";
+  return [{ code: 'D1-484', severity: 'warning', message: `The rollback of ${tag} rebuilds or drops tables that hand-written SQL depends on: ${list}; ${what}.` }];
 }
 
 /**
@@ -92,7 +96,12 @@ export function planDown(m: MigrationSides, breakpoints: boolean): DownPlan {
   const back = reverseRenames(m.renames);
   const down = diffSchemas(m.cur, m.prev, back);
   if (!down.changes.length) return { kind: 'nothing', sql: '', plan: null, findings, aborts: [], notes: [] };
-  const plan = planMigration(m.cur, m.prev, down.changes, { backfill: findings.placeholders });
+  let plan = planMigration(m.cur, m.prev, down.changes, { backfill: findings.placeholders });
+  // Hand-written objects on the tables it touches are kept working, as generate keeps them.
+  const hit = handWrittenHit(m.handWritten, plan, m.renames);
+  const withObjects = hit.length ? planMigration(m.cur, m.prev, down.changes, { backfill: findings.placeholders, handWritten: m.handWritten!() }) : null;
+  const recreated = withObjects !== null && !withObjects.diagnostics.some((d) => d.severity === 'error');
+  if (recreated) plan = withObjects;
   const refusals = plan.diagnostics.filter((d) => d.severity === 'error');
   if (refusals.length) {
     const why = refusals.map((d) => `${d.code}: ${d.message}`).join(' ');
@@ -101,6 +110,6 @@ export function planDown(m: MigrationSides, breakpoints: boolean): DownPlan {
   }
   const guarded = plan.diagnostics.filter((d) => ['D1-102', 'D1-105', 'D1-106', 'D1-107', 'D1-108'].includes(d.code));
   const aborts = [...guarded, ...referencesIntoEmptied(plan, findings)];
-  const notes = handWrittenNote(m.handWritten, plan, m.renames, m.tag);
+  const notes = handWrittenNote(hit, recreated, m.tag);
   return { kind: 'planned', sql: renderMigration(plan, breakpoints), plan, findings, aborts, notes };
 }

@@ -1,10 +1,12 @@
 /**
  * Hand-written SQL (a `--custom` migration) in the rollback files: the custom migration's down file
  * says it must be written by hand, and a later migration's down file that rebuilds a table a
- * hand-written trigger and index depend on names them (D1-484), found by replaying the folder.
+ * hand-written trigger and index depend on names them (D1-484), found by replaying the folder, and
+ * creates them again: after the migration and its down file, both are there and the trigger fires.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
+import { applyMigration, openD1Database } from '../../src/d1/apply.js';
 import { rollbackPath } from '../../src/rollback/file.js';
 import { CORE, TempProject } from '../support/project.js';
 
@@ -30,4 +32,13 @@ it('names the hand-written objects on tables the down file rebuilds, and asks fo
   expect(d?.message).toContain('index `users_name_lower`');
   const down = readFileSync(rollbackPath(p.out, next.migration!.tag), 'utf8');
   expect(down).toContain(d!.message);
+
+  const db = openD1Database();
+  for (const f of p.sqlFiles()) applyMigration(db, p.read(`drizzle/${f}`), f);
+  db.exec(`INSERT INTO users (id, name, seen) VALUES (1, 'ada', 0)`);
+  applyMigration(db, down, 'down.sql');
+  const objects = db.prepare(`SELECT name FROM sqlite_schema WHERE name IN ('users_seen', 'users_name_lower') ORDER BY name`).all();
+  expect(objects).toEqual([{ name: 'users_name_lower' }, { name: 'users_seen' }]);
+  db.exec(`UPDATE users SET name = 'bob' WHERE id = 1`);
+  expect(db.prepare('SELECT seen FROM users WHERE id = 1').get()).toEqual({ seen: 1 });
 });

@@ -211,3 +211,16 @@ describeWrangler('hand-written SQL objects on wrangler local D1', () => {
     }
   }, 90_000);
 });
+
+describe('rewrite keeps hand-written SQL too', () => {
+  it("regenerating drizzle-kit's migration of the same change recreates the triggers, the view and the moved table", async () => {
+    const { p, files } = await history(blog("text('name').notNull().default('anon')"));
+    const api = await drizzleKit();
+    const statements = await api.generateSQLiteMigration(await kitJson(p, blog(), 'kit_b'), await kitJson(p, blog("text('name').notNull().default('anon')"), 'kit_a'));
+    writeFileSync(join(p.out, `${files[2]!.name}.sql`), statements.join('\n--> statement-breakpoint\n'));
+    const { planRewrite } = await import('../../src/rewrite/rewrite.js');
+    const [item] = planRewrite(p.out, [files[2]!.name]);
+    expect(item!.status).toBe('rewrite');
+    expect(item!.after).toBe(files[2]!.sql);
+  });
+});
