@@ -49,7 +49,9 @@ export async function loadSchemaDdl(config: ResolvedConfig): Promise<DdlEntity[]
   try {
     const entities = collectEntities(modules, drizzle);
     serializeSchema(entities, drizzle, config.casing);
-    return serializeDdl(serializerFor(drizzle, config.casing), entities);
+    // drizzle-kit 1.0's generate ignores the config's `casing` (drizzle-orm 1.0 applies casing where
+    // the table is defined, sqliteTableCreator); names are the columns' own (see casingWarnings).
+    return serializeDdl(serializerFor(drizzle, undefined), entities);
   } catch (e) {
     if (!(e instanceof SchemaError)) throw e;
     const shown = files.map((f) => displayPath(f, config.projectRoot)).join(', ');
@@ -62,7 +64,7 @@ export async function generateInFolders(options: FoldersOptions, config: Resolve
   const unlock = lockMigrationsFolder(config.out);
   try {
     const layout = readFoldersLayout(config.out);
-    const warnings = [...layout.warnings, ...wranglerPatternWarnings(config.projectRoot, config.out)];
+    const warnings = [...layout.warnings, ...wranglerPatternWarnings(config.projectRoot, config.out), ...casingWarnings(config)];
     if (!ddl) return write(options, config, layout, warnings, readFileSync(packageFile('templates/custom-migration.sql'), 'utf8'), customSnapshot(layout), null);
     const prev = stateFromDdl(layout.latest?.ddl ?? []);
     const cur = stateFromDdl(ddl);
@@ -80,6 +82,12 @@ export async function generateInFolders(options: FoldersOptions, config: Resolve
     unlock();
   }
 }
+
+/** D1-635: the config's `casing`, which drizzle-kit 1.0 (and so this layout) does not apply. */
+const casingWarnings = (config: ResolvedConfig): string[] =>
+  config.casing
+    ? [`[D1-635] casing: '${config.casing}' in the drizzle config is ignored in drizzle-kit 1.0's layout, as drizzle-kit 1.0 ignores it: columns keep the names the schema gives them. Declare the casing where the tables are defined (drizzle-orm 1.0: sqliteTableCreator((name) => name, '${config.casing}')) or name the columns.`]
+    : [];
 
 /** drizzle-kit 1.0's `--custom` snapshot: the previous one with a new id, `id, prevIds` first. */
 function customSnapshot(layout: FoldersLayout): { text: string; id: string } {
