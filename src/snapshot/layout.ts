@@ -10,9 +10,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeIssues, displayPath, UserInputError } from '../diagnostics/errors.js';
 import { errnoOf, fileSystemError } from '../diagnostics/fs.js';
-import { journalPath, readMigrationsFolder, tagPrefix } from './io.js';
-import { ZERO_ID } from './types.js';
-import { snapshotV7Schema, type SnapshotV7 } from './v7.js';
+import { journalPath, readMigrationsFolder, readSnapshotFile, stateOf, tagPrefix } from './io.js';
+import { ZERO_ID, type SchemaState } from './types.js';
+import { snapshotV7Schema, stateFromDdl, type SnapshotV7 } from './v7.js';
 
 export type LayoutKind = 'journal' | 'folders';
 
@@ -158,4 +158,28 @@ export function listMigrations(out: string, projectRoot = out): MigrationEntry[]
     const file = `${tagPrefix(e.tag)}_snapshot.json`;
     return { tag: e.tag, sqlPath: join(out, `${e.tag}.sql`), snapshotPath: snapshots.has(file) ? join(out, 'meta', file) : undefined };
   });
+}
+
+/** The layout `out` holds, judged from the folder alone (an empty or missing folder: 'journal'). */
+export const layoutIn = (out: string): LayoutKind => (!existsSync(journalPath(out)) && subfolders(out).some((n) => isMigrationFolder(out, n)) ? 'folders' : 'journal');
+
+/** Migration `tag`'s SQL file, relative to `out`: `<tag>.sql`, or `<tag>/migration.sql` in the 1.0 layout. */
+export const migrationSqlFile = (layout: LayoutKind, tag: string) => (layout === 'folders' ? `${tag}/migration.sql` : `${tag}.sql`);
+
+/**
+ * Where migration `tag`'s rollback SQL lives: `<out>/rollback/<tag>.down.sql` beside a journal,
+ * `<out>/<tag>/down.sql` in the 1.0 layout (drizzle-orm 1.0's migrator and wrangler's
+ * `*\/migration.sql` pattern read only migration.sql, so a down.sql beside it is never applied).
+ */
+export const rollbackPath = (out: string, layout: LayoutKind, tag: string) =>
+  layout === 'folders' ? join(out, tag, 'down.sql') : join(out, 'rollback', `${tag}.down.sql`);
+
+/** The schema after migration `tag`, from its snapshot (either layout), or undefined without one. */
+export function snapshotStateAt(out: string, tag: string): SchemaState | undefined {
+  if (layoutIn(out) === 'folders') {
+    const path = join(out, tag, 'snapshot.json');
+    return existsSync(path) ? stateFromDdl(readSnapshotV7(path).ddl) : undefined;
+  }
+  const path = join(out, 'meta', `${tagPrefix(tag)}_snapshot.json`);
+  return existsSync(path) ? stateOf(readSnapshotFile(path)) : undefined;
 }

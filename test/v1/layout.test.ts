@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigration, openD1Database } from '../../src/d1/apply.js';
 import { checkIntegrity, dumpRows } from '../../src/d1/inspect.js';
+import { readRealSchema } from '../../src/d1/replay.js';
 import { IMPORTS } from '../history/histories.js';
 import { TempProject } from '../support/project.js';
 import { applyFolders, drizzleKitV1, migrationFolders, schemaShape, v1Project, v7WithoutIds } from '../support/v1.js';
@@ -128,6 +129,16 @@ describe('drizzle-kit 1.0 layout', () => {
     expect(rows.likes).toHaveLength(3);
     expect(rows.users!.map((u) => u.full_name)).toEqual(['Ann', 'Bob']);
     expect(checkIntegrity(db)).toMatchObject({ ok: true });
+
+    // The replay every command shares reads the 1.0 layout in folder order, snapshots included.
+    const real = readRealSchema(p.out);
+    expect(real.replay.failure).toBeUndefined();
+    expect(real.replay.applied).toEqual(migrationFolders(p.out));
+    expect(real.handWritten).toEqual([]);
+    expect(real.drift).toEqual([]);
+    expect(Object.keys(real.snapshot.tables).sort()).toEqual(['likes', 'posts', 'users']);
+    expect(readRealSchema(p.out, { before: migrationFolders(p.out)[1] }).replay.applied).toEqual([first]);
+    real.replay.db.close();
   }, 120_000);
 
   it('a drizzle-d1 history in the 1.0 layout continues with drizzle-kit 1.0', async () => {
