@@ -12,6 +12,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigration, openD1Database } from '../../src/d1/apply.js';
 import { checkIntegrity, dumpRows } from '../../src/d1/inspect.js';
 import { readRealSchema } from '../../src/d1/replay.js';
+import type { Hint } from '../../src/diff/hints.js';
+import { generate } from '../../src/generate.js';
 import { IMPORTS } from '../history/histories.js';
 import { TempProject } from '../support/project.js';
 import { applyFolders, drizzleKitV1, migrationFolders, schemaShape, v1Project, v7WithoutIds } from '../support/v1.js';
@@ -181,6 +183,23 @@ describe('drizzle-kit 1.0 layout', () => {
     expect(dumpRows(db).likes).toHaveLength(3);
     expect(schemaShape(db)).toEqual(schemaShape((await kitFresh(V3)).db));
   }, 120_000);
+
+  it('--custom and --hints behave as in the 0.31 layout, in the format of drizzle-kit 1.0', async () => {
+    const p = track(v1Project()).schema(V1);
+    await p.generate({ flags: { name: 'init' } });
+    const init = JSON.parse(snapshotOf(p));
+    const custom = await p.generate({ flags: { custom: true, name: 'seed' } });
+    expect(custom.migration?.tag).toMatch(/^\d{14}_seed$/);
+    expect(readFileSync(custom.migration!.sqlPath, 'utf8')).toBe('-- Custom SQL migration file, put your code below! --');
+    const copy = JSON.parse(snapshotOf(p));
+    expect(Object.keys(copy)).toEqual(['id', 'prevIds', 'version', 'dialect', 'ddl', 'renames']);
+    expect(copy).toMatchObject({ prevIds: [init.id], ddl: init.ddl });
+    p.schema(V1.replace(`name: text('name').notNull(),`, `fullName: text('full_name').notNull(),`));
+    const renamed = await generate({ cwd: p.dir, flags: { name: 'rename' }, hints: JSON.parse(RENAME_HINT) as Hint[] });
+    expect(renamed.migration?.sql).toContain('RENAME COLUMN');
+    expect(JSON.parse(snapshotOf(p))).toMatchObject({ prevIds: [copy.id], renames: ['users.name->users.full_name'] });
+    expect(await kit(p, ['generate'])).toContain(NO_CHANGES);
+  }, 60_000);
 
   it('a new project follows the installed drizzle-kit: 1.x writes folders, 0.x the journal', async () => {
     const v1 = track(v1Project()).schema(V1);
