@@ -103,8 +103,10 @@ function tableOf(ddl: DdlEntity[], name: string): Table {
   for (const i of ofKind(ddl, 'indexes').filter((i) => i.table === name)) {
     indexes[i.name] = { name: i.name, columns: i.columns.map((c) => c.value), isUnique: i.isUnique, ...(i.where !== null ? { where: i.where } : {}) };
   }
-  // A unique constraint is a unique index to the planner (drizzle-kit 0.31 models it the same way).
-  for (const u of ofKind(ddl, 'uniques').filter((u) => u.table === name)) indexes[u.name] = { name: u.name, columns: u.columns, isUnique: true };
+  // drizzle-kit 1.0 writes `.unique()` and `unique()` inline (CONSTRAINT … UNIQUE, an automatic
+  // index no DROP INDEX can remove), so the planner sees them as table constraints, not indexes.
+  const uniqueConstraints: Table['uniqueConstraints'] = {};
+  for (const u of ofKind(ddl, 'uniques').filter((u) => u.table === name)) uniqueConstraints[u.name] = { name: u.name, columns: u.columns };
   const foreignKeys: Table['foreignKeys'] = {};
   for (const f of ofKind(ddl, 'fks').filter((f) => f.table === name)) {
     foreignKeys[f.name] = { name: f.name, tableFrom: name, tableTo: f.tableTo, columnsFrom: f.columns, columnsTo: f.columnsTo, onDelete: lowerAction(f.onDelete), onUpdate: lowerAction(f.onUpdate) };
@@ -113,7 +115,7 @@ function tableOf(ddl: DdlEntity[], name: string): Table {
   for (const p of pks.filter((p) => p.columns.length > 1)) compositePrimaryKeys[p.name] = { columns: p.columns, name: p.name };
   const checkConstraints: Table['checkConstraints'] = {};
   for (const c of ofKind(ddl, 'checks').filter((c) => c.table === name)) checkConstraints[c.name] = { name: c.name, value: c.value };
-  return { name, columns, indexes, foreignKeys, compositePrimaryKeys, uniqueConstraints: {}, checkConstraints };
+  return { name, columns, indexes, foreignKeys, compositePrimaryKeys, uniqueConstraints, checkConstraints };
 }
 
 /** A v7 ddl as the SchemaState the differ and planner work on. */

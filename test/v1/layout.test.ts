@@ -201,6 +201,29 @@ describe('drizzle-kit 1.0 layout', () => {
     expect(await kit(p, ['generate'])).toContain(NO_CHANGES);
   }, 60_000);
 
+  it('a .unique() drizzle-kit 1.0 wrote inline is dropped and added by rebuilding, keeping the rows', async () => {
+    const p = track(v1Project()).schema(V1);
+    await kit(p, ['generate', '--name', 'init']);
+    p.schema(V1.replace(`email: text('email').notNull().unique(),`, `email: text('email').notNull(),`));
+    const dropped = await p.generate({ flags: { name: 'drop_unique' } });
+    expect(dropped.migration?.sql).not.toContain('DROP INDEX');
+    expect(await kit(p, ['generate'])).toContain(NO_CHANGES);
+    p.schema(V1);
+    const added = await p.generate({ flags: { name: 'add_unique' } });
+    expect(added.migration?.sql).toContain('UNIQUE(`email`)');
+    expect(await kit(p, ['generate'])).toContain(NO_CHANGES);
+    const db = openD1Database();
+    const folders = migrationFolders(p.out);
+    folders.forEach((f, i) => {
+      applyMigration(db, readFileSync(join(p.out, f, 'migration.sql'), 'utf8'), f);
+      if (i === 0) db.exec(SEED);
+      if (i === 1) db.exec(`INSERT INTO users (id, name, email) VALUES (3, 'Cy', 'cy@example.com')`);
+    });
+    expect(dumpRows(db).users).toHaveLength(3);
+    expect(dumpRows(db).posts).toHaveLength(2);
+    expect(schemaShape(db)).toEqual(schemaShape((await kitFresh(V1)).db));
+  }, 60_000);
+
   it('a new project follows the installed drizzle-kit: 1.x writes folders, 0.x the journal', async () => {
     const v1 = track(v1Project()).schema(V1);
     await v1.generate({ flags: { name: 'init' } });
