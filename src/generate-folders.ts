@@ -60,6 +60,8 @@ export async function loadSchemaDdl(config: ResolvedConfig): Promise<DdlEntity[]
 }
 
 export async function generateInFolders(options: FoldersOptions, config: ResolvedConfig, resolveRenames: ResolveRenames): Promise<FoldersResult> {
+  // A bad --name is refused before any work, also when there turns out to be nothing to write.
+  if (options.flags.name !== undefined) (await import('./write/names.js')).checkName(options.flags.name);
   const ddl = options.flags.custom ? null : await loadSchemaDdl(config);
   const unlock = lockMigrationsFolder(config.out);
   try {
@@ -106,8 +108,7 @@ async function write(
   snapshot: { text: string; id: string },
   plan: Plan | null,
 ): Promise<FoldersResult> {
-  const [{ writeFilesAtomically }, { checkName, randomSuffix }] = await Promise.all([import('./write/files.js'), import('./write/names.js')]);
-  if (options.flags.name !== undefined) checkName(options.flags.name);
+  const [{ writeFilesAtomically }, { randomSuffix }] = await Promise.all([import('./write/files.js'), import('./write/names.js')]);
   const tag = nextFolderTag(layout.migrations, options.now ?? new Date(), options.flags.name ?? randomSuffix());
   const snapshotPath = join(config.out, tag, 'snapshot.json');
   const sqlPath = join(config.out, tag, 'migration.sql');
