@@ -46,7 +46,9 @@ export function drizzleKitV1(dir: string, args: string[]): Promise<KitRun> {
     cwd: dir,
     reject: false,
     input: '',
-    env: { NO_COLOR: '1', FORCE_COLOR: '0' },
+    // jiti's file cache (node_modules/.cache/jiti, shared by every test project through the links)
+    // once served a schema rewritten within the same second stale: tests rewrite schemas quickly.
+    env: { NO_COLOR: '1', FORCE_COLOR: '0', JITI_FS_CACHE: 'false' },
     timeout: 60_000,
   }) as Promise<KitRun>;
 }

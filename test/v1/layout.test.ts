@@ -145,12 +145,13 @@ describe('drizzle-kit 1.0 layout', () => {
 
   it('a drizzle-d1 history in the 1.0 layout continues with drizzle-kit 1.0', async () => {
     const p = track(v1Project()).schema(V1);
-    await p.generate({ flags: { name: 'init' } });
+    // Past clocks: drizzle-kit 1.0's folders, named by its own clock, come after these.
+    await p.generate({ flags: { name: 'init' }, now: times(0) });
     expect(existsSync(join(p.out, 'meta'))).toBe(false);
-    expect(migrationFolders(p.out)).toEqual([expect.stringMatching(/^\d{14}_init$/)]);
-    for (const [source, name] of [[V2, 'two'], [V3, 'three']] as const) {
+    expect(migrationFolders(p.out)).toEqual(['20260101000000_init']);
+    for (const [source, name, at] of [[V2, 'two', 60], [V3, 'three', 120]] as const) {
       p.schema(source);
-      await p.generate({ flags: { name } });
+      await p.generate({ flags: { name }, now: times(at) });
     }
     expect(await kit(p, ['generate'])).toContain(NO_CHANGES);
     p.schema(V4);
