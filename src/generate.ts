@@ -164,6 +164,10 @@ export async function resolveRenames(
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const config = await resolveConfig(options.flags, options.cwd);
+  // drizzle-kit 1.0's folder-per-migration layout has its own writer (see snapshot/layout.ts).
+  if ((await import('./snapshot/layout.js')).layoutOf(config.out, config.projectRoot) === 'folders') {
+    return (await import('./generate-folders.js')).generateInFolders(options, config, (prev, cur, initial) => resolveRenames(prev, cur, initial, options.resolve));
+  }
   // A bad --name is refused before any work, also when there turns out to be nothing to write.
   if (options.flags.name !== undefined) (await import('./write/names.js')).checkName(options.flags.name);
   const cur = options.flags.custom ? null : await loadSchemaState(config);

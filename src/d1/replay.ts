@@ -11,7 +11,8 @@ import type Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeIssues, displayPath, UserInputError } from '../diagnostics/errors.js';
-import { journalPath, readSnapshotFile, stateOf, tagPrefix } from '../snapshot/io.js';
+import { journalPath } from '../snapshot/io.js';
+import { layoutIn, listMigrations, migrationSqlFile, snapshotStateAt } from '../snapshot/layout.js';
 import { journalSchema, type SchemaState } from '../snapshot/types.js';
 import { applyMigration, D1MigrationError, listMigrationFiles, openD1Database } from './apply.js';
 import { splitStatements, unquoteIdentifier } from '../sqltext/tokens.js';
@@ -127,20 +128,23 @@ function selectTags(tags: readonly string[], options: ReplayOptions, out: string
 
 /** `*.sql` files directly in `out` that the journal does not list: wrangler applies them, drizzle-orm's migrator does not. */
 export function unlistedMigrationFiles(out: string): string[] {
-  if (!existsSync(out)) return [];
+  if (!existsSync(out) || layoutIn(out) === 'folders') return [];
   const listed = new Set(readJournalTags(out).map((tag) => `${tag}.sql`));
   return listMigrationFiles(out).filter((name) => !listed.has(name));
 }
 
 function runnerTags(out: string, runner: ReplayOptions['runner']): string[] {
+  // drizzle-kit 1.0's layout: drizzle-orm 1.0's migrator and wrangler's */migration.sql pattern agree on folder order.
+  if (layoutIn(out) === 'folders') return listMigrations(out).map((m) => m.tag);
   if (runner !== 'wrangler') return readJournalTags(out);
   return existsSync(out) ? listMigrationFiles(out).map((name) => name.slice(0, -'.sql'.length)) : [];
 }
 
 /** The migrations of folder `out` that `options` selects, with their SQL text, in the runner's order. */
 export function readMigrationSources(out: string, options: ReplayOptions = {}): MigrationSource[] {
+  const layout = layoutIn(out);
   return selectTags(runnerTags(out, options.runner), options, out).map((tag) => {
-    const file = `${tag}.sql`;
+    const file = migrationSqlFile(layout, tag);
     const path = join(out, file);
     return { tag, file, sql: existsSync(path) ? readFileSync(path, 'utf8') : undefined };
   });
@@ -242,8 +246,7 @@ export function replayFolder(out: string, options: ReplayOptions = {}): ReplayRe
 
 /** The snapshot drizzle-kit wrote with migration `tag` (`meta/<prefix>_snapshot.json`), if present. */
 export function snapshotStateOf(out: string, tag: string): SchemaState | undefined {
-  const path = join(out, 'meta', `${tagPrefix(tag)}_snapshot.json`);
-  return existsSync(path) ? stateOf(readSnapshotFile(path)) : undefined;
+  return snapshotStateAt(out, tag);
 }
 
 export interface RealSchema {
@@ -266,7 +269,7 @@ export interface RealSchema {
 export function readRealSchema(out: string, options: ReplayOptions = {}): RealSchema {
   const replay = replayFolder(out, options);
   const model = readSchemaModel(replay.db);
-  const listed = new Set(readJournalTags(out));
+  const listed = new Set(layoutIn(out) === 'folders' ? replay.applied : readJournalTags(out));
   const last = [...replay.applied].reverse().find((tag) => listed.has(tag));
   const snapshot = (last === undefined ? undefined : snapshotStateOf(out, last)) ?? { tables: {}, views: {} };
   const unlisted = unlistedMigrationFiles(out);

@@ -101,6 +101,7 @@ export const CODES = {
   'D1-510': { title: 'No schema files found', severity: 'error' },
   'D1-511': { title: 'A schema file fails to load', severity: 'error' },
   'D1-512': { title: "The project's drizzle-orm cannot be loaded", severity: 'error' },
+  'D1-520': { title: "The project's drizzle-orm has no SQLite dialect", severity: 'error' },
   'D1-540': { title: 'The schema cannot be migrated', severity: 'error' },
   'D1-541': { title: 'Two different tables with one name', severity: 'error' },
   'D1-542': { title: 'Two columns of a table with one name', severity: 'error' },
@@ -142,6 +143,12 @@ export const CODES = {
   'D1-622': { title: 'The migrations folder cannot be written', severity: 'error' },
   'D1-623': { title: 'A path is too long', severity: 'error' },
   'D1-624': { title: 'The migrations folder cannot be read', severity: 'error' },
+  'D1-630': { title: 'A drizzle-kit 1.0 snapshot is not valid', severity: 'error' },
+  'D1-631': { title: 'A drizzle-kit 1.0 migration folder is incomplete', severity: 'error' },
+  'D1-632': { title: 'drizzle-kit 1.0 migrations from two branches', severity: 'error' },
+  'D1-633': { title: 'The migrations folder mixes both layouts', severity: 'error' },
+  'D1-634': { title: 'wrangler does not read the drizzle-kit 1.0 layout without migrations_pattern', severity: 'warning' },
+  'D1-635': { title: 'casing in the config is ignored in the drizzle-kit 1.0 layout', severity: 'warning' },
 
   // D1-7xx: command-line flags and rename hints.
   'D1-701': { title: '--backfill or --assume-not-null names no column of the schema', severity: 'error' },

@@ -27,7 +27,8 @@ export function serializeColumns(
       throw new SchemaError(`Table "${tableName}" has two columns named "${name}".`, 'D1-542');
     }
     out[name] = columnOf(s, c, name, () => `Table "${tableName}": column "${name}"`, false);
-    if (c.isUnique) addColumnUnique(indexes, tableName, c.uniqueName as string, name);
+    // drizzle-orm 1.0 leaves uniqueName unset unless the schema names the constraint.
+    if (c.isUnique) addColumnUnique(indexes, tableName, c.uniqueName ?? `${tableName}_${name}_unique`, name);
   }
   return { columns: out, indexes };
 }

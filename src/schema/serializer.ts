@@ -6,7 +6,7 @@ import { columnNamer } from './casing.js';
 import { SchemaError } from './schema-error.js';
 import type { Casing, ColumnLike, DrizzleModules, SqlLike } from './shapes.js';
 
-interface DialectLike {
+export interface DialectLike {
   sqlToQuery(sql: unknown, invokeSource?: 'indexes'): { sql: string; params: unknown[] };
   casing?: { convert?: unknown };
 }
@@ -31,9 +31,24 @@ export interface Serializer {
 const describeParams = (params: unknown[]): string =>
   params.map((p) => (typeof p === 'string' ? `'${p}'` : String(p))).join(', ');
 
+type DialectClass = new (config?: { casing?: Casing }) => DialectLike;
+
+/**
+ * The SQL dialect of the user's drizzle-orm: `SQLiteSyncDialect` in 0.x; 1.0 has one `SQLiteDialect`
+ * (no sync/async split, and casing is applied when the table is defined, not by the dialect).
+ */
+export function dialectOf(m: DrizzleModules, casing: Casing): DialectLike {
+  const core = m.sqliteCore as unknown as Record<string, DialectClass | undefined>;
+  const Dialect = core.SQLiteSyncDialect ?? core.SQLiteDialect;
+  if (!Dialect) {
+    throw new SchemaError('drizzle-orm/sqlite-core exports neither SQLiteSyncDialect (drizzle-orm 0.x) nor SQLiteDialect (1.0); install drizzle-orm 0.44 or later.', 'D1-520');
+  }
+  return new Dialect({ casing });
+}
+
 export function serializerFor(m: DrizzleModules, casing: Casing): Serializer {
   const { is, SQL } = m.orm;
-  const dialect = new m.sqliteCore.SQLiteSyncDialect({ casing }) as unknown as DialectLike;
+  const dialect = dialectOf(m, casing);
   return {
     m,
     casing,

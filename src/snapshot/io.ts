@@ -197,8 +197,8 @@ function checkLayout(out: string, { folders }: Listing): void {
     : folders.find((n) => existsSync(join(out, n, 'migration.sql')) && existsSync(join(out, n, 'snapshot.json')));
   if (v1) {
     throw new UserInputError('D1-606',
-      `${show(join(out, v1))} uses drizzle-kit 1.0's folder-per-migration layout, which drizzle-d1 does not write yet. ` +
-        `drizzle-d1 continues drizzle-kit 0.x folders (meta/_journal.json and snapshots); keep using drizzle-kit 1.0 for this folder.`,
+      `${show(join(out, v1))} uses drizzle-kit 1.0's folder-per-migration layout, which this reader of drizzle-kit 0.x folders (meta/_journal.json and snapshots) does not take. ` +
+        `drizzle-d1 generate continues it.`,
       join(out, v1),
     );
   }

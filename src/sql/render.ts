@@ -38,7 +38,7 @@ export function createTableSql(table: Table, physical = table.name, references: 
     );
   }
   for (const u of Object.values(table.uniqueConstraints)) {
-    lines.push(`\tCONSTRAINT ${u.name} UNIQUE(${u.columns.map(ident).join(',')})`);
+    lines.push(`\tCONSTRAINT ${ident(u.name)} UNIQUE(${u.columns.map(ident).join(',')})`);
   }
   for (const ck of Object.values(table.checkConstraints)) {
     lines.push(`\tCONSTRAINT ${quoted(ck.name)} CHECK(${requalify(ck.value, table.name, physical)})`);

@@ -12,7 +12,8 @@ import { expect } from 'vitest';
 import { repoRoot, type TempProject } from '../support/project.js';
 
 export const CLI_BIN = join(repoRoot, 'bin', 'drizzle-d1.cjs');
-export const DRIZZLE_KIT_BIN = join(repoRoot, 'node_modules', '.bin', 'drizzle-kit');
+// The package's own bin, not node_modules/.bin/drizzle-kit: the aliased drizzle-kit-v1 (1.0) claims that name too.
+export const DRIZZLE_KIT_BIN = join(repoRoot, 'node_modules', 'drizzle-kit', 'bin.cjs');
 
 const LOCK = join(repoRoot, '.tmp', 'cli-build.lock');
 const STAMP = join(repoRoot, '.tmp', 'cli-build.stamp');
