@@ -24,6 +24,7 @@ import type { SchemaState } from './snapshot/types.js';
 import { formatV7Snapshot, renamesOf, stateFromDdl, type DdlEntity, type SnapshotV7 } from './snapshot/v7.js';
 import { wranglerPatternWarnings } from './snapshot/wrangler.js';
 import { lockMigrationsFolder } from './write/lock.js';
+import { planWithRealSchema } from './plan-with-folder.js';
 
 export interface FoldersOptions extends PlanOptions {
   flags: GenerateFlags;
@@ -36,7 +37,7 @@ export interface FoldersOptions extends PlanOptions {
 export interface FoldersResult {
   config: ResolvedConfig;
   warnings: string[];
-  migration: null | { tag: string; sqlPath: string; snapshotPath: string; sql: string; plan: Plan | null; snapshotId: string };
+  migration: null | { tag: string; sqlPath: string; snapshotPath: string; sql: string; plan: Plan | null; snapshotId: string; rollback: null };
 }
 
 /** generate.ts's rename resolution (hints, then the prompt), passed in to keep the files acyclic. */
@@ -74,8 +75,8 @@ export async function generateInFolders(options: FoldersOptions, config: Resolve
     const renames = await resolveRenames(prev, cur, decided ?? { tables: {}, columns: {} });
     const diff = diffSchemas(prev, cur, renames);
     if (!diff.changes.length) return { config, warnings, migration: null };
-    const [{ planMigration }, { renderMigration }] = await Promise.all([import('./plan/plan.js'), import('./sql/render.js')]);
-    const plan = planMigration(prev, cur, diff.changes, options);
+    const { renderMigration } = await import('./sql/render.js');
+    const plan = await planWithRealSchema(config, prev, cur, diff.changes, options);
     const refusals = plan.diagnostics.filter((d) => d.severity === 'error');
     if (refusals.length) throw new PlanRefusal(refusals, schemaFiles(config.schema, config.projectRoot));
     const snapshot: SnapshotV7 = { version: '7', dialect: 'sqlite', id: crypto.randomUUID(), prevIds: prevIdsOf(layout.latest), ddl, renames: renamesOf(diff.meta) };
@@ -119,5 +120,5 @@ async function write(
       { path: sqlPath, content: sql, mode: 'create' },
     ]);
   }
-  return { config, warnings, migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id } };
+  return { config, warnings, migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id, rollback: null } };
 }

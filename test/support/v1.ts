@@ -54,7 +54,7 @@ export function drizzleKitV1(dir: string, args: string[]): Promise<KitRun> {
 }
 
 /** The migration folders of a 1.0-layout `out`, in the order the runners apply them. */
-export const migrationFolders = (out: string) => readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+export const migrationFolders = (out: string) => readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name)).map((e) => e.name).sort();
 
 /** Applies every `<folder>/migration.sql` in folder order, D1's way (one transaction each); `after` runs after the first. */
 export function applyFolders(db: Database.Database, out: string, after?: (db: Database.Database) => void): void {
