@@ -76,7 +76,7 @@ export async function generateInFolders(options: FoldersOptions, config: Resolve
     const diff = diffSchemas(prev, cur, renames);
     if (!diff.changes.length) return { config, warnings, migration: null };
     const { renderMigration } = await import('./sql/render.js');
-    const plan = await planWithRealSchema(config, prev, cur, diff.changes, options);
+    const { plan } = await planWithRealSchema(config, prev, cur, diff.changes, options);
     const refusals = plan.diagnostics.filter((d) => d.severity === 'error');
     if (refusals.length) throw new PlanRefusal(refusals, schemaFiles(config.schema, config.projectRoot));
     const snapshot: SnapshotV7 = { version: '7', dialect: 'sqlite', id: crypto.randomUUID(), prevIds: prevIdsOf(layout.latest), ddl, renames: renamesOf(diff.meta) };

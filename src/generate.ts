@@ -170,7 +170,7 @@ async function generateLocked(options: GenerateOptions, config: ResolvedConfig, 
 
   // The everyday run ends above ("no changes"): load the planner and writers only when needed.
   const { renderMigration } = await import('./sql/render.js');
-  const plan = await planWithRealSchema(config, prev, cur, diff.changes, options);
+  const { plan, handWritten } = await planWithRealSchema(config, prev, cur, diff.changes, options);
   const refusals = plan.diagnostics.filter((d) => d.severity === 'error');
   // The planner names tables and columns; the fix (or the flag's target) is in the schema files.
   if (refusals.length) throw new PlanRefusal(refusals, schemaFiles(config.schema, config.projectRoot));
@@ -187,7 +187,7 @@ async function generateLocked(options: GenerateOptions, config: ResolvedConfig, 
     _meta: { schemas: {}, tables: diff.meta.tables, columns: diff.meta.columns },
     internal: cur.internal,
   };
-  return writeMigration(options, config, folder, now, sql, { text: formatSnapshot(snapshot), id: snapshot.id }, plan, { prev, cur, renames, backfill: options.backfill ?? {} });
+  return writeMigration(options, config, folder, now, sql, { text: formatSnapshot(snapshot), id: snapshot.id }, plan, { prev, cur, renames, backfill: options.backfill ?? {}, ...(handWritten ? { handWritten } : {}) });
 }
 
 /** The raw previous snapshot file, re-read so that keys we do not model survive as drizzle-kit keeps them. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ResolvedConfig } from './config/index.js';
 import { UserInputError } from './diagnostics/errors.js';
 import type { Diagnostic } from './diagnostics/types.js';
+import type { HandWrittenObject } from './d1/handwritten.js';
 import type { Change } from './diff/types.js';
 import type { Plan, PlanOptions } from './plan/types.js';
 import type { SchemaState } from './snapshot/types.js';
@@ -40,20 +41,26 @@ const touchesTables = (plan: Plan) =>
  * folder really builds (the replay): hand-written objects are kept working, and a snapshot that
  * disagrees with the real database is said (D1-301). The everyday run never replays.
  */
-export async function planWithRealSchema(config: ResolvedConfig, prev: SchemaState, cur: SchemaState, changes: Change[], options: PlanOptions): Promise<Plan> {
+export interface FolderPlan {
+  plan: Plan;
+  /** The folder's hand-written objects when it was replayed (the rollback file reuses them). */
+  handWritten?: HandWrittenObject[];
+}
+
+export async function planWithRealSchema(config: ResolvedConfig, prev: SchemaState, cur: SchemaState, changes: Change[], options: PlanOptions): Promise<FolderPlan> {
   if (options.backfill && Object.keys(options.backfill).length) await checkBackfills(options.backfill, prev, cur, changes);
   const { planMigration } = await import('./plan/plan.js');
   const plan = planMigration(prev, cur, changes, options);
-  if (!touchesTables(plan) || !existsSync(config.out)) return plan;
+  if (!touchesTables(plan) || !existsSync(config.out)) return { plan };
   const { readRealSchema } = await import('./d1/replay.js');
   const real = readRealSchema(config.out);
   real.replay.db.close();
   if (real.replay.failure) {
     const f = real.replay.failure;
     const warning: Diagnostic = { code: 'D1-306', severity: 'warning', file: join(config.out, f.file), message: `The migrations folder could not be replayed (${f.file}: ${f.message}); hand-written triggers, views and indexes are not known to this plan.` };
-    return { ...plan, diagnostics: [...plan.diagnostics, warning] };
+    return { plan: { ...plan, diagnostics: [...plan.diagnostics, warning] } };
   }
   const drift: Diagnostic[] = real.drift.map((d) => ({ code: 'D1-301', severity: 'warning', message: `${d.message}.`.replace(/\.\.$/, '.') }));
   const replanned = real.handWritten.length ? planMigration(prev, cur, changes, { ...options, handWritten: real.handWritten }) : plan;
-  return { ...replanned, diagnostics: [...replanned.diagnostics, ...drift] };
+  return { plan: { ...replanned, diagnostics: [...replanned.diagnostics, ...drift] }, handWritten: real.handWritten };
 }
