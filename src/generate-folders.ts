@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GenerateFlags, ResolvedConfig } from './config/index.js';
+import type { DownSource, WrittenDownFile } from './rollback/generate.js';
 import { displayPath, PlanRefusal, UserInputError } from './diagnostics/errors.js';
 import { diffSchemas } from './diff/diff.js';
 import { hintsToRenames, type Hint } from './diff/hints.js';
@@ -32,12 +33,14 @@ export interface FoldersOptions extends PlanOptions {
   hints?: Hint[];
   now?: Date;
   dryRun?: boolean;
+  /** false (`--no-rollback`): no down file, whatever the config says. */
+  rollback?: boolean;
 }
 
 export interface FoldersResult {
   config: ResolvedConfig;
   warnings: string[];
-  migration: null | { tag: string; sqlPath: string; snapshotPath: string; sql: string; plan: Plan | null; snapshotId: string; rollback: null };
+  migration: null | { tag: string; sqlPath: string; snapshotPath: string; sql: string; plan: Plan | null; snapshotId: string; rollback: WrittenDownFile | null };
 }
 
 /** generate.ts's rename resolution (hints, then the prompt), passed in to keep the files acyclic. */
@@ -67,20 +70,25 @@ export async function generateInFolders(options: FoldersOptions, config: Resolve
   const unlock = lockMigrationsFolder(config.out);
   try {
     const layout = readFoldersLayout(config.out);
-    const warnings = [...layout.warnings, ...wranglerPatternWarnings(config.projectRoot, config.out), ...casingWarnings(config)];
-    if (!ddl) return write(options, config, layout, warnings, readFileSync(packageFile('templates/custom-migration.sql'), 'utf8'), customSnapshot(layout), null);
+    const sample = layout.migrations.at(-1)?.tag ?? '00000000000000_init';
+    const warnings = [...layout.warnings, ...wranglerPatternWarnings(config.projectRoot, config.out, 'folders', sample), ...casingWarnings(config)];
     const prev = stateFromDdl(layout.latest?.ddl ?? []);
+    if (!ddl) {
+      const custom = readFileSync(packageFile('templates/custom-migration.sql'), 'utf8');
+      return write(options, config, layout, warnings, { sql: custom, snapshot: customSnapshot(layout), plan: null, down: { custom: true, state: prev } });
+    }
     const cur = stateFromDdl(ddl);
     const decided = options.hints?.length ? hintsToRenames(options.hints, prev, cur) : options.renames;
     const renames = await resolveRenames(prev, cur, decided ?? { tables: {}, columns: {} });
     const diff = diffSchemas(prev, cur, renames);
     if (!diff.changes.length) return { config, warnings, migration: null };
     const { renderMigration } = await import('./sql/render.js');
-    const { plan } = await planWithRealSchema(config, prev, cur, diff.changes, options);
+    const { plan, handWritten } = await planWithRealSchema(config, prev, cur, diff.changes, options);
     const refusals = plan.diagnostics.filter((d) => d.severity === 'error');
     if (refusals.length) throw new PlanRefusal(refusals, schemaFiles(config.schema, config.projectRoot));
     const snapshot: SnapshotV7 = { version: '7', dialect: 'sqlite', id: crypto.randomUUID(), prevIds: prevIdsOf(layout.latest), ddl, renames: renamesOf(diff.meta) };
-    return write(options, config, layout, warnings, renderMigration(plan, config.breakpoints), { text: formatV7Snapshot(snapshot), id: snapshot.id }, plan);
+    const down: DownSource = { prev, cur, renames, backfill: options.backfill ?? {}, ...(handWritten ? { handWritten } : {}) };
+    return write(options, config, layout, warnings, { sql: renderMigration(plan, config.breakpoints), snapshot: { text: formatV7Snapshot(snapshot), id: snapshot.id }, plan, down });
   } finally {
     unlock();
   }
@@ -100,25 +108,28 @@ function customSnapshot(layout: FoldersLayout): { text: string; id: string } {
   return { text: JSON.stringify({ id, prevIds: prevIdsOf(layout.latest), version, dialect, ddl, renames }, null, 2), id };
 }
 
-async function write(
-  options: FoldersOptions,
-  config: ResolvedConfig,
-  layout: FoldersLayout,
-  warnings: string[],
-  sql: string,
-  snapshot: { text: string; id: string },
-  plan: Plan | null,
-): Promise<FoldersResult> {
-  const [{ writeFilesAtomically }, { randomSuffix }] = await Promise.all([import('./write/files.js'), import('./write/names.js')]);
+/** What one run writes: the SQL, the snapshot, the plan behind them and what the down file needs. */
+interface NewFiles {
+  sql: string;
+  snapshot: { text: string; id: string };
+  plan: Plan | null;
+  down: DownSource;
+}
+
+async function write(options: FoldersOptions, config: ResolvedConfig, layout: FoldersLayout, warnings: string[], files: NewFiles): Promise<FoldersResult> {
+  const [{ writeFilesAtomically }, { randomSuffix }, rollbacks] = await Promise.all([import('./write/files.js'), import('./write/names.js'), import('./rollback/generate.js')]);
   const tag = nextFolderTag(layout.migrations, options.now ?? new Date(), options.flags.name ?? randomSuffix());
   const snapshotPath = join(config.out, tag, 'snapshot.json');
   const sqlPath = join(config.out, tag, 'migration.sql');
+  const next = { layout: 'folders' as const, tag, when: undefined, previous: layout.migrations.at(-1)?.tag ?? null };
+  const rollback = rollbacks.rollbackWanted(options.rollback, config, next) ? rollbacks.rollbackForGenerate(config, next, files.down) : null;
   // Snapshot first: a folder with a snapshot and no migration.sql is reported (D1-631), never applied.
   if (!options.dryRun) {
     writeFilesAtomically([
-      { path: snapshotPath, content: snapshot.text, mode: 'create' },
-      { path: sqlPath, content: sql, mode: 'create' },
+      { path: snapshotPath, content: files.snapshot.text, mode: 'create' },
+      { path: sqlPath, content: files.sql, mode: 'create' },
+      ...(rollback ? [{ path: rollback.path, content: rollback.text, mode: 'create' as const }] : []),
     ]);
   }
-  return { config, warnings, migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id, rollback: null } };
+  return { config, warnings, migration: { tag, sqlPath, snapshotPath, sql: files.sql, plan: files.plan, snapshotId: files.snapshot.id, rollback: rollback && rollbacks.writtenDownFile(rollback) } };
 }

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { resolveConfig, type GenerateFlags, type ResolvedConfig } from './config/index.js';
 import { displayPath, PlanRefusal, UserInputError } from './diagnostics/errors.js';
 import { planWithRealSchema } from './plan-with-folder.js';
-import type { Diagnostic } from './diagnostics/types.js';
 import { diffSchemas, findAmbiguities } from './diff/diff.js';
 import { hintsToRenames, type Hint } from './diff/hints.js';
 import type { Ambiguity, Renames } from './diff/types.js';
@@ -18,7 +17,7 @@ import { collectEntities, SchemaError, serializeSchema } from './schema/serializ
 import { bundlesMigrations, formatCustomSnapshot, formatEmbeddedMigrations, formatJournal, formatSnapshot, readMigrationsFolder, type MigrationsFolder, stateOf, previousId, journalPath, tagPrefix } from './snapshot/io.js';
 import type { Journal, SchemaState, Snapshot } from './snapshot/types.js';
 import type { OutputFile } from './write/files.js';
-import type { DownSource } from './rollback/generate.js';
+import type { DownSource, WrittenDownFile } from './rollback/generate.js';
 import { lockMigrationsFolder } from './write/lock.js';
 import type { Prefix } from './write/names.js';
 
@@ -64,7 +63,7 @@ export interface GenerateResult {
     plan: Plan | null;
     snapshotId: string;
     /** The down file written with it (rollback/<tag>.down.sql), null when turned off. */
-    rollback: null | { path: string; diagnostics: Diagnostic[]; cannotRestore: Diagnostic[] };
+    rollback: null | WrittenDownFile;
   };
 }
 
@@ -206,7 +205,12 @@ async function writeMigration(
   plan: Plan | null,
   down: DownSource,
 ): Promise<GenerateResult> {
-  const [{ writeFilesAtomically }, { migrationTag }, rollbacks] = await Promise.all([import('./write/files.js'), import('./write/names.js'), import('./rollback/generate.js')]);
+  const [{ writeFilesAtomically }, { migrationTag }, rollbacks, { wranglerPatternWarnings }] = await Promise.all([
+    import('./write/files.js'),
+    import('./write/names.js'),
+    import('./rollback/generate.js'),
+    import('./snapshot/wrangler.js'),
+  ]);
   const { journal } = folder;
   const tag = migrationTag(config.prefix as Prefix, journal, now, options.flags.name);
   const last = journal.entries.at(-1);
@@ -218,7 +222,8 @@ async function writeMigration(
     entries: [...journal.entries, { idx: last ? last.idx + 1 : 0, version: '6', when, tag, breakpoints: config.breakpoints }],
   };
   // The down file (rollback/<tag>.down.sql): a leftover of an interrupted run for this new tag is replaced.
-  const rollback = rollbacks.rollbackWanted(options.rollback, config) ? rollbacks.rollbackForGenerate(config, journal, tag, when, down) : null;
+  const next = { layout: 'journal' as const, tag, when, previous: last?.tag ?? null };
+  const rollback = rollbacks.rollbackWanted(options.rollback, config, next) ? rollbacks.rollbackForGenerate(config, next, down) : null;
   const sqlPath = join(config.out, `${tag}.sql`);
   const snapshotPath = join(config.out, 'meta', `${tagPrefix(tag)}_snapshot.json`);
   // Snapshot first, then SQL, then the journal: a run killed in between leaves a snapshot the journal
@@ -234,6 +239,6 @@ async function writeMigration(
     { path: journalPath(config.out), content: formatJournal(nextJournal), mode: 'replace' },
   ];
   if (!options.dryRun) writeFilesAtomically(files);
-  const downFile = rollback ? { path: rollback.path, diagnostics: rollback.diagnostics, cannotRestore: rollback.down.findings.cannotRestore } : null;
-  return { config, warnings: folderWarnings(folder), migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id, rollback: downFile } };
+  const warnings = [...folderWarnings(folder), ...wranglerPatternWarnings(config.projectRoot, config.out, 'journal', tag)];
+  return { config, warnings, migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id, rollback: rollback && rollbacks.writtenDownFile(rollback) } };
 }

@@ -196,7 +196,7 @@ export function program(): Commander.Command {
     .option('--assume-not-null <table.column>', 'a column made NOT NULL that you checked holds no NULL; repeatable', collect)
     .option('--json', 'print the result and the plan as JSON')
     .option('--dry-run', 'show what would be written, write nothing')
-    .option('--no-rollback', 'do not write rollback/<tag>.down.sql beside the migration')
+    .option('--no-rollback', 'do not write the rollback file (rollback/<tag>.down.sql, or <folder>/down.sql) beside the migration')
     .action(async (opts: CliOptions) => {
       process.exitCode = await runGenerate(opts);
     });

@@ -54,10 +54,14 @@ async function confirmed(opts: RewriteCliOptions, count: number): Promise<boolea
 async function rewriteCommand(tags: string[], opts: RewriteCliOptions): Promise<number> {
   if (!tags.length && opts.pendingAfter === undefined) throw new UserInputError('D1-419', 'name the migrations to rewrite (tags) or pass --pending-after <tag>.');
   const { out, root } = await migrationsFolder(opts, process.cwd());
-  const [{ planRewrite, selectRewriteTags, writeRewrite }, { locallyAppliedMigrations }] = await Promise.all([import('../rewrite/rewrite.js'), import('../rewrite/applied.js')]);
+  const [{ planRewrite, selectRewriteTags, writeRewrite }, { locallyAppliedMigrations }, { wranglerDatabase }] = await Promise.all([
+    import('../rewrite/rewrite.js'),
+    import('../rewrite/applied.js'),
+    import('../snapshot/wrangler-config.js'),
+  ]);
   diffModule = await import('../rewrite/line-diff.js');
   const items = planRewrite(out, selectRewriteTags(out, tags, opts.pendingAfter), {
-    backfill: backfillOf(opts.backfill), assumeNotNull: opts.assumeNotNull, applied: locallyAppliedMigrations(root), force: opts.force,
+    backfill: backfillOf(opts.backfill), assumeNotNull: opts.assumeNotNull, applied: locallyAppliedMigrations(root, wranglerDatabase(root, out).migrationsTable), force: opts.force,
   });
   const lines = items.flatMap((i) => itemLines(i, root));
   if (lines.length) process.stdout.write(lines.join('\n') + '\n');

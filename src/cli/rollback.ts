@@ -1,6 +1,6 @@
 /**
  * `drizzle-d1 rollback <tag> [--print]`: prints the runbook for undoing one migration and writes its
- * down file (`<out>/rollback/<tag>.down.sql`) when it is missing. It never connects to a database.
+ * down file (`<out>/rollback/<tag>.down.sql`, or `<out>/<folder>/down.sql` in drizzle-kit 1.0's layout) when it is missing. It never connects to a database.
  * Errors are thrown to `main`, which prints them with their code.
  */
 import type * as Commander from 'commander';
@@ -42,8 +42,8 @@ async function runRollback(tag: string, opts: RollbackCliOptions): Promise<numbe
 export function registerRollback(program: Commander.Command): void {
   program
     .command('rollback')
-    .description('print the runbook that undoes a migration, and write its down file (rollback/<tag>.down.sql) if missing')
-    .argument('<tag>', 'the migration: its tag (0003_add_posts), file name or number (0003)')
+    .description('print the runbook that undoes a migration, and write its down file if missing (rollback/<tag>.down.sql; <folder>/down.sql in drizzle-kit 1.0\'s layout)')
+    .argument('<tag>', 'the migration: its tag (0003_add_posts, 20261202093000_add_posts), file name, number (0003), timestamp or name')
     .option('--config <path>', 'path to drizzle.config.ts|js|json')
     .option('--print', 'print the down file instead of writing it')
     .option('--json', 'print the result as JSON')

@@ -134,7 +134,7 @@ export function unlistedMigrationFiles(out: string): string[] {
 }
 
 function runnerTags(out: string, runner: ReplayOptions['runner']): string[] {
-  // drizzle-kit 1.0's layout: drizzle-orm 1.0's migrator and wrangler's */migration.sql pattern agree on folder order.
+  // drizzle-kit 1.0's layout: drizzle-orm 1.0's migrator and wrangler's <dir>/*/migration.sql pattern agree on folder order.
   if (layoutIn(out) === 'folders') return listMigrations(out).map((m) => m.tag);
   if (runner !== 'wrangler') return readJournalTags(out);
   return existsSync(out) ? listMigrationFiles(out).map((name) => name.slice(0, -'.sql'.length)) : [];

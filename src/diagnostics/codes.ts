@@ -147,8 +147,10 @@ export const CODES = {
   'D1-631': { title: 'A drizzle-kit 1.0 migration folder is incomplete', severity: 'error' },
   'D1-632': { title: 'drizzle-kit 1.0 migrations from two branches', severity: 'error' },
   'D1-633': { title: 'The migrations folder mixes both layouts', severity: 'error' },
-  'D1-634': { title: 'wrangler does not read the drizzle-kit 1.0 layout without migrations_pattern', severity: 'warning' },
+  'D1-634': { title: "wrangler's migrations_pattern does not find the migrations", severity: 'warning' },
   'D1-635': { title: 'casing in the config is ignored in the drizzle-kit 1.0 layout', severity: 'warning' },
+  'D1-636': { title: "wrangler's migrations_pattern also matches snapshots or rollback files", severity: 'warning' },
+  'D1-637': { title: 'The rollback file would be run as a migration', severity: 'error' },
 
   // D1-7xx: command-line flags and rename hints.
   'D1-701': { title: '--backfill or --assume-not-null names no column of the schema', severity: 'error' },

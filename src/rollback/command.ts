@@ -1,24 +1,28 @@
 /**
  * `drizzle-d1 rollback <tag>`: the down file and runbook of one migration of the folder, including
- * migrations drizzle-kit wrote (the file is written when missing, never overwritten). It never
- * touches a database: the runbook's commands are for the user to run.
+ * migrations drizzle-kit wrote (the file is written when missing, never overwritten), in either
+ * folder layout. It never touches a database: the runbook's commands are for the user to run.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { resolveConfig } from '../config/index.js';
 import { displayPath, UserInputError } from '../diagnostics/errors.js';
 import { readRealSchema } from '../d1/replay.js';
 import { diffSchemas } from '../diff/diff.js';
+import type { Renames } from '../diff/types.js';
 import { readMigrationsFolder, readSnapshotFile, stateOf, tagPrefix } from '../snapshot/io.js';
-import { emptyState, type JournalEntry, type SchemaState, type Snapshot } from '../snapshot/types.js';
+import { layoutOf, readFoldersLayout, readSnapshotV7, rollbackPath, type LayoutKind } from '../snapshot/layout.js';
+import { emptyState, type SchemaState } from '../snapshot/types.js';
+import { stateFromDdl } from '../snapshot/v7.js';
+import { databaseRunning, suggestedPattern } from '../snapshot/wrangler.js';
 import { splitStatements } from '../sqltext/tokens.js';
 import { writeFilesAtomically } from '../write/files.js';
-import { rollbackFile, runbookFor, type RollbackFile } from './file.js';
-import { renamesFromMeta } from './renames.js';
+import { rollbackFile, type RollbackFile } from './file.js';
+import { renamesFromMeta, renamesFromV7 } from './renames.js';
 
 export interface RollbackCommandOptions {
   cwd: string;
-  /** A journal tag (`0003_add_posts`), its file name, or its number (`0003`). */
+  /** A migration's tag (`0003_add_posts`, `20261202093000_add_posts`), its file name, or its number or timestamp. */
   tag: string;
   config?: string;
   /** Print the down file instead of writing it. */
@@ -33,62 +37,104 @@ export interface RollbackCommandResult {
   projectRoot: string;
 }
 
-/** The journal entry `wanted` names: its tag, its `.sql` file name, or its number prefix. */
-function findEntry(entries: JournalEntry[], wanted: string, out: string): number {
-  const tag = wanted.replace(/\.sql$/, '').replace(/\.down$/, '');
-  let i = entries.findIndex((e) => e.tag === tag);
-  if (i < 0) {
-    const byPrefix = entries.flatMap((e, j) => (tagPrefix(e.tag) === tag ? [j] : []));
-    if (byPrefix.length === 1) i = byPrefix[0]!;
-  }
-  if (i < 0) {
-    const known = entries.map((e) => e.tag);
-    const list = known.length ? `: ${known.slice(-5).join(', ')}${known.length > 5 ? ' (the last five)' : ''}` : ' (the journal lists none)';
-    throw new UserInputError('D1-616', `${displayPath(out)} has no migration "${wanted}". Name one of its journal's migrations${list}.`, out);
-  }
-  return i;
+/** The migration to roll back, as both layouts describe it. */
+interface Located {
+  layout: LayoutKind;
+  tag: string;
+  /** The tag it goes back to (null: the first migration). */
+  previous: string | null;
+  sqlPath: string;
+  prev: SchemaState;
+  cur: SchemaState;
+  renames: Renames;
+  when: number | undefined;
+  breakpoints: boolean;
 }
 
-function snapshotOf(out: string, tag: string, forTag: string): Snapshot {
-  const path = join(out, 'meta', `${tagPrefix(tag)}_snapshot.json`);
-  if (!existsSync(path)) {
-    throw new UserInputError('D1-487',
-      `${displayPath(path)} is missing, so drizzle-d1 cannot tell what ${forTag}.sql changed and cannot write its rollback. Restore the snapshot from version control, or write ${forTag}'s down file by hand.`,
-      path,
-    );
-  }
-  return readSnapshotFile(path);
+/** The index of the migration `wanted` names among `tags`: its tag, file name, number or timestamp prefix, or (1.0 layout) its name. */
+function findTag(tags: readonly string[], wanted: string, out: string): number {
+  const tag = wanted.replace(/\/(migration|down)\.sql$/, '').replace(/\/$/, '').replace(/\.sql$/, '').replace(/\.down$/, '');
+  const exact = tags.indexOf(tag);
+  if (exact >= 0) return exact;
+  const matches = tags.flatMap((t, i) => (tagPrefix(t) === tag || t.slice(t.indexOf('_') + 1) === tag ? [i] : []));
+  if (matches.length === 1) return matches[0]!;
+  const list = tags.length ? `: ${tags.slice(-5).join(', ')}${tags.length > 5 ? ' (the last five)' : ''}` : ' (it holds none)';
+  const why = matches.length > 1 ? `more than one migration matches "${wanted}"` : `no migration "${wanted}"`;
+  throw new UserInputError('D1-616', `${displayPath(out)} has ${why}. Name one of its migrations by its full tag${list}.`, out);
+}
+
+function missingSnapshot(path: string, tag: string): UserInputError {
+  return new UserInputError('D1-487',
+    `${displayPath(path)} is missing, so drizzle-d1 cannot tell what migration ${tag} changed and cannot write its rollback. Restore the snapshot from version control, or write ${tag}'s down file by hand.`,
+    path,
+  );
+}
+
+function locateInJournal(out: string, wanted: string): Located {
+  const entries = readMigrationsFolder(out).journal.entries;
+  const i = findTag(entries.map((e) => e.tag), wanted, out);
+  const entry = entries[i]!;
+  const snapshot = (tag: string) => {
+    const path = join(out, 'meta', `${tagPrefix(tag)}_snapshot.json`);
+    if (!existsSync(path)) throw missingSnapshot(path, entry.tag);
+    return readSnapshotFile(path);
+  };
+  const previous = i > 0 ? entries[i - 1]!.tag : null;
+  const curSnapshot = snapshot(entry.tag);
+  const cur = stateOf(curSnapshot);
+  const prev = previous === null ? emptyState() : stateOf(snapshot(previous));
+  return { layout: 'journal', tag: entry.tag, previous, sqlPath: join(out, `${entry.tag}.sql`), prev, cur, renames: renamesFromMeta(curSnapshot._meta, cur), when: entry.when, breakpoints: entry.breakpoints };
+}
+
+function locateInFolders(out: string, wanted: string, breakpoints: boolean): Located {
+  const migrations = readFoldersLayout(out).migrations;
+  const i = findTag(migrations.map((m) => m.tag), wanted, out);
+  const m = migrations[i]!;
+  const snapshot = (at: (typeof migrations)[number]) => {
+    if (!at.snapshotPath) throw missingSnapshot(join(out, at.tag, 'snapshot.json'), m.tag);
+    return readSnapshotV7(at.snapshotPath);
+  };
+  const curSnapshot = snapshot(m);
+  const cur = stateFromDdl(curSnapshot.ddl);
+  const prev = i > 0 ? stateFromDdl(snapshot(migrations[i - 1]!).ddl) : emptyState();
+  return { layout: 'folders', tag: m.tag, previous: i > 0 ? migrations[i - 1]!.tag : null, sqlPath: m.sqlPath, prev, cur, renames: renamesFromV7(curSnapshot.renames, cur), when: undefined, breakpoints };
 }
 
 /** A migration whose snapshot equals the previous one but whose SQL holds statements was written by hand. */
-function writtenByHand(out: string, tag: string, prev: SchemaState, cur: SchemaState): boolean {
-  const path = join(out, `${tag}.sql`);
-  const sql = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  return diffSchemas(prev, cur, { tables: {}, columns: {} }).changes.length === 0 && splitStatements(sql).length > 0;
+function writtenByHand(m: Located): boolean {
+  const sql = existsSync(m.sqlPath) ? readFileSync(m.sqlPath, 'utf8') : '';
+  return diffSchemas(m.prev, m.cur, { tables: {}, columns: {} }).changes.length === 0 && splitStatements(sql).length > 0;
+}
+
+/** D1-637: a down file written where wrangler's migrations_pattern would run it as a migration. */
+function checkNotAMigration(projectRoot: string, out: string, m: Located): void {
+  const path = rollbackPath(out, m.layout, m.tag);
+  const db = databaseRunning(projectRoot, out, relative(out, path).split(sep).join('/'));
+  if (!db) return;
+  throw new UserInputError('D1-637',
+    `${displayPath(db.file!)} sets "migrations_pattern": "${db.migrationsPattern}", which matches ${displayPath(path)}: wrangler d1 migrations apply would run the rollback as a migration. ` +
+      `Narrow it to "${suggestedPattern(db, m.layout)}" and run drizzle-d1 rollback again, or print the file instead with --print.`,
+    db.file,
+  );
 }
 
 export async function rollbackCommand(options: RollbackCommandOptions): Promise<RollbackCommandResult> {
   const config = await resolveConfig(options.config ? { config: options.config } : {}, options.cwd);
-  const folder = readMigrationsFolder(config.out);
-  const entries = folder.journal.entries;
-  const i = findEntry(entries, options.tag, config.out);
-  const entry = entries[i]!;
-  const previous = i > 0 ? entries[i - 1]!.tag : null;
-  const curSnapshot = snapshotOf(config.out, entry.tag, entry.tag);
-  const cur = stateOf(curSnapshot);
-  const prev = previous === null ? emptyState() : stateOf(snapshotOf(config.out, previous, entry.tag));
+  const m = layoutOf(config.out, config.projectRoot) === 'folders' ? locateInFolders(config.out, options.tag, config.breakpoints) : locateInJournal(config.out, options.tag);
   const handWritten = () => {
-    const real = readRealSchema(config.out, { through: entry.tag });
+    const real = readRealSchema(config.out, { through: m.tag });
     real.replay.db.close();
     return real.handWritten;
   };
-  const sides = writtenByHand(config.out, entry.tag, prev, cur)
-    ? { tag: entry.tag, prev, cur, renames: { tables: {}, columns: {} }, custom: true }
-    : { tag: entry.tag, prev, cur, renames: renamesFromMeta(curSnapshot._meta, cur), handWritten };
-  const runbook = runbookFor(config.projectRoot, config.out, entry.tag, entry.when);
-  const file = rollbackFile(sides, runbook, { out: config.out, breakpoints: entry.breakpoints, previous });
-  if (options.print) return { file, text: file.text, status: 'printed', projectRoot: config.projectRoot };
-  if (existsSync(file.path)) return { file, text: readFileSync(file.path, 'utf8'), status: 'kept', projectRoot: config.projectRoot };
+  const sides = writtenByHand(m)
+    ? { tag: m.tag, prev: m.prev, cur: m.cur, renames: { tables: {}, columns: {} }, custom: true }
+    : { tag: m.tag, prev: m.prev, cur: m.cur, renames: m.renames, handWritten };
+  const at = { out: config.out, layout: m.layout, tag: m.tag, when: m.when };
+  const file = rollbackFile(sides, at, { projectRoot: config.projectRoot, breakpoints: m.breakpoints, previous: m.previous });
+  const result = (text: string, status: RollbackCommandResult['status']) => ({ file, text, status, projectRoot: config.projectRoot });
+  if (options.print) return result(file.text, 'printed');
+  if (existsSync(file.path)) return result(readFileSync(file.path, 'utf8'), 'kept');
+  checkNotAMigration(config.projectRoot, config.out, m);
   writeFilesAtomically([{ path: file.path, content: file.text, mode: 'create' }]);
-  return { file, text: file.text, status: 'written', projectRoot: config.projectRoot };
+  return result(file.text, 'written');
 }

@@ -88,7 +88,7 @@ function referencesIntoEmptied(plan: Plan, findings: RollbackFindings): Diagnost
 
 export function planDown(m: MigrationSides, breakpoints: boolean): DownPlan {
   if (m.custom) {
-    const note: Diagnostic = { code: 'D1-486', severity: 'warning', message: `${m.tag}.sql was written by hand (generate --custom): its rollback must be written by hand too.` };
+    const note: Diagnostic = { code: 'D1-486', severity: 'warning', message: `Migration ${m.tag} was written by hand (generate --custom): its rollback must be written by hand too.` };
     return { kind: 'custom', sql: '', plan: null, findings: noFindings(), aborts: [], notes: [note] };
   }
   const forward = diffSchemas(m.prev, m.cur, m.renames);

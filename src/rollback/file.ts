@@ -1,17 +1,16 @@
 /**
- * The down file itself: `<out>/rollback/<tag>.down.sql`, its header (templates/rollback-header.sql)
- * over the down plan's SQL. A sub-folder, so `wrangler d1 migrations apply` (top-level `*.sql` only),
- * drizzle-orm's migrators (journal entries only) and drizzle-kit (meta/ only) never read it.
+ * The down file itself, its header (templates/rollback-header.sql) over the down plan's SQL. Beside a
+ * journal it is `<out>/rollback/<tag>.down.sql`: a sub-folder, so `wrangler d1 migrations apply`
+ * (top-level `*.sql` by default), drizzle-orm's migrators (journal entries only) and drizzle-kit
+ * (meta/ only) never read it. In drizzle-kit 1.0's layout it is `<out>/<tag>/down.sql`, which
+ * drizzle-orm 1.0's migrator and wrangler's `<dir>/*\/migration.sql` pattern never read.
  */
-import { join, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
+import { wranglerDatabase } from '../snapshot/wrangler-config.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { migrationSqlFile, rollbackPath, type LayoutKind } from '../snapshot/layout.js';
 import { planDown, type DownPlan, type MigrationSides } from './down.js';
 import { rollbackHeader, type HeaderContent, type Runbook } from './header.js';
-import { wranglerDatabase } from './wrangler-config.js';
-
-export const ROLLBACK_FOLDER = 'rollback';
-
-export const rollbackPath = (out: string, tag: string) => join(out, ROLLBACK_FOLDER, `${tag}.down.sql`);
 
 export interface RollbackFile {
   path: string;
@@ -23,11 +22,19 @@ export interface RollbackFile {
   diagnostics: Diagnostic[];
 }
 
-/** The runbook's commands for migration `tag` of folder `out` in the project at `projectRoot`. */
-export function runbookFor(projectRoot: string, out: string, tag: string, when: number | undefined): Runbook {
-  const db = wranglerDatabase(projectRoot);
-  const file = relative(projectRoot, rollbackPath(out, tag)).split(sep).join('/');
-  return { tag, db: db.name, migrationsTable: db.migrationsTable, file, backup: `backup-before-rollback-${tag}.sql`, when };
+/** Where a migration is: its folder, the folder's layout, its tag and (journal layout) its `when`. */
+export interface MigrationAt {
+  out: string;
+  layout: LayoutKind;
+  tag: string;
+  when: number | undefined;
+}
+
+/** The runbook's commands for migration `at` in the project at `projectRoot`. */
+export function runbookFor(projectRoot: string, at: MigrationAt): Runbook {
+  const db = wranglerDatabase(projectRoot, at.out);
+  const file = relative(projectRoot, rollbackPath(at.out, at.layout, at.tag)).split(sep).join('/');
+  return { tag: at.tag, layout: at.layout, db: db.name, migrationsTable: db.migrationsTable, file, backup: `backup-before-rollback-${at.tag}.sql`, when: at.when };
 }
 
 function purpose(down: DownPlan, previous: string | null): string {
@@ -45,11 +52,11 @@ function purpose(down: DownPlan, previous: string | null): string {
 }
 
 /** What stands below the header when the statements must be written by hand. */
-function byHandBody(down: DownPlan, tag: string): string {
+function byHandBody(down: DownPlan, migration: string): string {
   const why = down.notes.filter((d) => d.code === 'D1-485').map((d) => `-- ${d.message}\n`).join('');
   return (
     why +
-    `-- Write the statements that undo ${tag}.sql below. D1 runs them in one transaction with foreign keys\n` +
+    `-- Write the statements that undo ${migration} below. D1 runs them in one transaction with foreign keys\n` +
     `-- on: defer them (PRAGMA defer_foreign_keys = ON, then OFF at the end) rather than switching them\n` +
     `-- off, which does nothing there, and rebuild a table's reacting children with it (docs/diagnostics.md).\n`
   );
@@ -64,13 +71,14 @@ export function downFileText(down: DownPlan, runbook: Runbook, previous: string 
     handWritten: down.notes.filter((d) => d.code === 'D1-484').map((d) => d.message),
   };
   const header = rollbackHeader(content, runbook);
-  if (down.kind === 'custom' || down.kind === 'refused') return header + byHandBody(down, runbook.tag);
+  if (down.kind === 'custom' || down.kind === 'refused') return header + byHandBody(down, migrationSqlFile(runbook.layout, runbook.tag));
   return down.sql ? `${header}${down.sql}\n` : header;
 }
 
 /** The down file of one migration: plan, header and text. `previous`: the tag it goes back to. */
-export function rollbackFile(m: MigrationSides, runbook: Runbook, options: { out: string; breakpoints: boolean; previous: string | null }): RollbackFile {
+export function rollbackFile(m: MigrationSides, at: MigrationAt, options: { projectRoot: string; breakpoints: boolean; previous: string | null }): RollbackFile {
   const down = planDown(m, options.breakpoints);
+  const runbook = runbookFor(options.projectRoot, at);
   const diagnostics = [...down.findings.cannotRestore, ...down.findings.deletes, ...down.aborts, ...down.notes];
-  return { path: rollbackPath(options.out, m.tag), text: downFileText(down, runbook, options.previous), down, runbook, diagnostics };
+  return { path: rollbackPath(at.out, at.layout, at.tag), text: downFileText(down, runbook, options.previous), down, runbook, diagnostics };
 }

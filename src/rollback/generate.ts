@@ -1,13 +1,18 @@
 /**
  * The down file `generate` writes beside each new migration (on unless `--no-rollback` or
- * `rollback: false` in the drizzle config).
+ * `rollback: false` in the drizzle config, and never where wrangler's `migrations_pattern` would run
+ * it as a migration), in either folder layout.
  */
+import { relative, sep } from 'node:path';
 import type { ResolvedConfig } from '../config/index.js';
 import { readRealSchema } from '../d1/replay.js';
 import type { HandWrittenObject } from '../d1/handwritten.js';
+import type { Diagnostic } from '../diagnostics/types.js';
 import type { Renames } from '../diff/types.js';
-import type { Journal, SchemaState } from '../snapshot/types.js';
-import { rollbackFile, runbookFor, type RollbackFile } from './file.js';
+import { rollbackPath, type LayoutKind } from '../snapshot/layout.js';
+import type { SchemaState } from '../snapshot/types.js';
+import { databaseRunning } from '../snapshot/wrangler.js';
+import { rollbackFile, type RollbackFile } from './file.js';
 
 /** What generate knows of the migration it writes: both schemas and the renames, or that it is --custom. */
 export type DownSource =
@@ -15,8 +20,33 @@ export type DownSource =
   | { prev: SchemaState; cur: SchemaState; renames: Renames; backfill: Record<string, string>; handWritten?: HandWrittenObject[] }
   | { custom: true; state: SchemaState };
 
-/** Whether this run writes a down file: `--no-rollback` (false) wins over the config's `rollback`. */
-export const rollbackWanted = (flag: boolean | undefined, config: ResolvedConfig) => flag !== false && config.rollback !== false;
+/** The down file as generate reports it. */
+export interface WrittenDownFile {
+  path: string;
+  diagnostics: Diagnostic[];
+  cannotRestore: Diagnostic[];
+}
+
+export const writtenDownFile = (f: RollbackFile): WrittenDownFile => ({ path: f.path, diagnostics: f.diagnostics, cannotRestore: f.down.findings.cannotRestore });
+
+/** The migration generate is about to write: its tag, `when` (journal layout) and the tag before it. */
+export interface NewMigration {
+  layout: LayoutKind;
+  tag: string;
+  when: number | undefined;
+  previous: string | null;
+}
+
+/**
+ * Whether this run writes a down file: `--no-rollback` (false) wins over the config's `rollback`, and
+ * none is written where a wrangler database's `migrations_pattern` takes it for a migration (D1-636,
+ * warned about with the folder's other pattern problems).
+ */
+export function rollbackWanted(flag: boolean | undefined, config: ResolvedConfig, m: NewMigration): boolean {
+  if (flag === false || config.rollback === false) return false;
+  const file = relative(config.out, rollbackPath(config.out, m.layout, m.tag)).split(sep).join('/');
+  return databaseRunning(config.projectRoot, config.out, file) === undefined;
+}
 
 /** Hand-written objects of the folder's replayed database (before this migration, which keeps them), replayed only if asked. */
 function handWrittenOf(out: string) {
@@ -27,11 +57,11 @@ function handWrittenOf(out: string) {
   };
 }
 
-/** The down file of migration `tag`, about to be added to `journal`. */
-export function rollbackForGenerate(config: ResolvedConfig, journal: Journal, tag: string, when: number, source: DownSource): RollbackFile {
+/** The down file of migration `m`, about to be added to the folder. */
+export function rollbackForGenerate(config: ResolvedConfig, m: NewMigration, source: DownSource): RollbackFile {
   const sides = 'custom' in source
-    ? { tag, prev: source.state, cur: source.state, renames: { tables: {}, columns: {} }, custom: true }
-    : { tag, ...source, handWritten: source.handWritten ? () => source.handWritten! : handWrittenOf(config.out) };
-  const previous = journal.entries.at(-1)?.tag ?? null;
-  return rollbackFile(sides, runbookFor(config.projectRoot, config.out, tag, when), { out: config.out, breakpoints: config.breakpoints, previous });
+    ? { tag: m.tag, prev: source.state, cur: source.state, renames: { tables: {}, columns: {} }, custom: true }
+    : { tag: m.tag, ...source, handWritten: source.handWritten ? () => source.handWritten! : handWrittenOf(config.out) };
+  const at = { out: config.out, layout: m.layout, tag: m.tag, when: m.when };
+  return rollbackFile(sides, at, { projectRoot: config.projectRoot, breakpoints: config.breakpoints, previous: m.previous });
 }

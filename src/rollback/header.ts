@@ -6,10 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { packageFile } from '../package.js';
+import { migrationSqlFile, type LayoutKind } from '../snapshot/layout.js';
+import { tagPrefix } from '../snapshot/io.js';
 
 export interface Runbook {
-  /** The migration's journal tag. */
+  /** The migration's tag: its journal tag, or its folder name in drizzle-kit 1.0's layout. */
   tag: string;
+  /** The folder's layout: where the migration's files are and how the runners record it. */
+  layout: LayoutKind;
   /** The D1 database name for wrangler (`<DB>` when unknown). */
   db: string;
   migrationsTable: string;
@@ -17,7 +21,7 @@ export interface Runbook {
   file: string;
   /** Where the backup goes. */
   backup: string;
-  /** The journal entry's `when` (drizzle-orm's migrator records it as created_at). */
+  /** The journal entry's `when` (drizzle-orm 0.x's migrator records it as created_at); unused in the 1.0 layout. */
   when: number | undefined;
 }
 
@@ -39,6 +43,17 @@ function listLines(items: string[], empty: string | null): string[] {
   return items.map((item) => `--   - ${item.split('\n').join('\n--     ')}`);
 }
 
+/** The runbook's words for the migration's files and records, which depend on the folder's layout. */
+function layoutValues(runbook: Runbook): Record<string, string> {
+  const migration = migrationSqlFile(runbook.layout, runbook.tag);
+  if (runbook.layout === 'folders') {
+    // drizzle-orm 1.0's migrator records each migration by its folder name.
+    return { migration, container: 'file', ormRow: `name = '${runbook.tag}'`, dropFiles: `the folder ${runbook.tag}/ (migration.sql, snapshot.json and this down.sql)` };
+  }
+  const when = runbook.when === undefined ? '<the migration\'s "when" in meta/_journal.json>' : String(runbook.when);
+  return { migration, container: 'folder', ormRow: `created_at = ${when}`, dropFiles: `${migration}, meta/${tagPrefix(runbook.tag)}_snapshot.json, its journal entry and this file` };
+}
+
 export function rollbackHeader(content: HeaderContent, runbook: Runbook): string {
   const values: Record<string, string> = {
     tag: runbook.tag,
@@ -47,7 +62,7 @@ export function rollbackHeader(content: HeaderContent, runbook: Runbook): string
     migrationsTable: runbook.migrationsTable,
     file: runbook.file,
     backup: runbook.backup,
-    when: runbook.when === undefined ? '<the migration\'s "when" in meta/_journal.json>' : String(runbook.when),
+    ...layoutValues(runbook),
   };
   const lists: Record<string, string[]> = {
     cannotRestore: listLines(content.cannotRestore, '(nothing: every value comes back)'),

@@ -49,3 +49,24 @@ export function reverseRenames(forward: Renames): Renames {
   }
   return { tables, columns };
 }
+
+/**
+ * The forward renames a drizzle-kit 1.0 snapshot records (`"old->new"` for a table, `"t.old->t.new"`
+ * for a column of table t, t its current name); `cur` is that snapshot's schema. Names are not
+ * escaped, so a column entry is recognised by a table of `cur` on both sides of the arrow.
+ */
+export function renamesFromV7(entries: readonly string[], cur: SchemaState): Renames {
+  const renames: Renames = { tables: {}, columns: {} };
+  const tables = Object.keys(cur.tables).sort((a, b) => b.length - a.length);
+  for (const entry of entries) {
+    const table = tables.find((t) => entry.startsWith(`${t}.`) && entry.includes(`->${t}.`, t.length + 2));
+    if (table !== undefined) {
+      const arrow = entry.indexOf(`->${table}.`, table.length + 2);
+      (renames.columns[table] ??= {})[entry.slice(table.length + 1, arrow)] = entry.slice(arrow + table.length + 3);
+      continue;
+    }
+    const to = tables.find((t) => entry.endsWith(`->${t}`));
+    if (to !== undefined) renames.tables[entry.slice(0, entry.length - to.length - 2)] = to;
+  }
+  return renames;
+}

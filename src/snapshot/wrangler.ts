@@ -1,33 +1,65 @@
 /**
- * wrangler reads D1 migrations from `migrations_dir` as top-level `*.sql` files unless
- * `migrations_pattern` (wrangler 4.98+) says otherwise, so a drizzle-kit 1.0 folder
- * (`<dir>/<folder>/migration.sql`) needs `"migrations_pattern": "*\/migration.sql"`. This looks at the
- * project's wrangler config for a `migrations_dir` naming `out` without a pattern (D1-634).
+ * Which files of the migrations folder `wrangler d1 migrations apply` runs. wrangler reads the
+ * files of `migrations_dir` matching `migrations_pattern` (wrangler 4.98+, a glob relative to the
+ * wrangler config that must start with `<migrations_dir>/`; default `<migrations_dir>/*.sql`) and
+ * records each by its path relative to `migrations_dir`. So drizzle-kit 1.0's layout
+ * (`<dir>/<folder>/migration.sql`) needs `"<dir>/*\/migration.sql"`, and a pattern wider than that
+ * would run snapshots or rollback files as migrations. Matching uses minimatch, as wrangler does.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { Minimatch } from 'minimatch';
+import { databasesFor, migrationsDirOf, normalizeRelative, readWranglerConfig, type WranglerDatabase } from './wrangler-config.js';
 import { displayPath } from '../diagnostics/errors.js';
+import { migrationSqlFile, type LayoutKind } from './layout.js';
 
-const CONFIGS = ['wrangler.jsonc', 'wrangler.json', 'wrangler.toml'];
-
-/** `migrations_dir` values written in a wrangler config (JSON with comments or TOML). */
-function migrationDirs(text: string): string[] {
-  return [...text.matchAll(/["']?migrations_dir["']?\s*[:=]\s*["']([^"']+)["']/g)].map((m) => m[1]!);
+/** The pattern `db` uses, relative to its migrations_dir; null when wrangler refuses it (not under the dir). */
+function dirRelativePattern(db: WranglerDatabase): string | null {
+  const dir = migrationsDirOf(db);
+  const pattern = normalizeRelative(db.migrationsPattern ?? `${dir}/*.sql`);
+  if (dir === '.') return pattern;
+  return pattern.startsWith(`${dir}/`) ? pattern.slice(dir.length + 1) : null;
 }
 
-/** One warning per wrangler config whose `migrations_dir` is `out` and that sets no `migrations_pattern`. */
-export function wranglerPatternWarnings(projectRoot: string, out: string): string[] {
-  const warnings: string[] = [];
-  for (const name of CONFIGS) {
-    const path = join(projectRoot, name);
-    if (!existsSync(path)) continue;
-    const text = readFileSync(path, 'utf8');
-    const pointsAtOut = migrationDirs(text).some((dir) => resolve(projectRoot, dir) === resolve(out));
-    if (!pointsAtOut || text.includes('migrations_pattern')) continue;
-    warnings.push(
-      `[D1-634] ${displayPath(path)} points migrations_dir at ${displayPath(out)}, which uses drizzle-kit 1.0's folder-per-migration layout, but sets no migrations_pattern: ` +
-        `wrangler d1 migrations apply would find no migration. Add "migrations_pattern": "*/migration.sql" next to migrations_dir (wrangler 4.98 or later).`,
-    );
+/** Whether wrangler, configured as `db`, runs the file at `file` (relative to the migrations folder). */
+export function wranglerRuns(db: WranglerDatabase, file: string): boolean {
+  const pattern = dirRelativePattern(db);
+  return pattern !== null && new Minimatch(pattern, { dot: false }).match(file);
+}
+
+/** The pattern to suggest for a folder in `layout`. */
+export const suggestedPattern = (db: WranglerDatabase, layout: LayoutKind) =>
+  normalizeRelative(`${migrationsDirOf(db)}/${layout === 'folders' ? '*/migration.sql' : '*.sql'}`);
+
+/** Files of a migration that are not the migration (snapshots, rollback files), relative to the folder. */
+const notMigrations = (layout: LayoutKind, tag: string) =>
+  layout === 'folders' ? [`${tag}/snapshot.json`, `${tag}/down.sql`] : [`meta/${tag.split('_')[0]}_snapshot.json`, `rollback/${tag}.down.sql`];
+
+/** What is wrong with one database's pattern for a folder in `layout`, as a D1-634 / D1-636 warning. */
+function patternProblem(db: WranglerDatabase, layout: LayoutKind, sample: string, where: string): string | null {
+  const suggest = `"migrations_pattern": "${suggestedPattern(db, layout)}"`;
+  const dir = migrationsDirOf(db);
+  if (dirRelativePattern(db) === null) {
+    return `[D1-634] ${where} sets "migrations_pattern": "${db.migrationsPattern}", which does not start with "${dir}/" (its migrations_dir): wrangler d1 migrations apply refuses it. Set ${suggest}.`;
   }
-  return warnings;
+  if (!wranglerRuns(db, migrationSqlFile(layout, sample))) {
+    const why = db.migrationsPattern === undefined
+      ? `sets no migrations_pattern, so wrangler d1 migrations apply reads only top-level ${dir}/*.sql files and would find none of the ${dir}/<folder>/migration.sql files drizzle-kit 1.0's layout holds. Add ${suggest} next to migrations_dir (wrangler 4.98 or later).`
+      : `sets "migrations_pattern": "${db.migrationsPattern}", which matches none of the migrations (${migrationSqlFile(layout, sample)}): wrangler d1 migrations apply would find nothing to run. Set ${suggest}.`;
+    return `[D1-634] ${where} ${why}`;
+  }
+  const extra = notMigrations(layout, sample).filter((f) => wranglerRuns(db, f));
+  if (!extra.length) return null;
+  return `[D1-636] ${where} sets "migrations_pattern": "${db.migrationsPattern}", which also matches ${extra.join(' and ')}: wrangler d1 migrations apply would run them as migrations. Narrow it to ${suggest}; until then drizzle-d1 writes no rollback file there.`;
+}
+
+/** One warning per wrangler D1 database reading `out` whose pattern misses the migrations or takes other files too. */
+export function wranglerPatternWarnings(projectRoot: string, out: string, layout: LayoutKind, sampleTag: string): string[] {
+  const config = readWranglerConfig(projectRoot);
+  if (!config.file) return [];
+  const where = `${displayPath(config.file)} (migrations_dir ${displayPath(out)})`;
+  return databasesFor(config, projectRoot, out).flatMap((db) => patternProblem(db, layout, sampleTag, where) ?? []);
+}
+
+/** The wrangler D1 database reading `out` that would run `file` (relative to `out`) as a migration, if any. */
+export function databaseRunning(projectRoot: string, out: string, file: string): WranglerDatabase | undefined {
+  return databasesFor(readWranglerConfig(projectRoot), projectRoot, out).find((db) => wranglerRuns(db, file));
 }

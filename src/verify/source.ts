@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync, openSync, readFileSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { readWranglerConfig, WRANGLER_FILES } from '../snapshot/wrangler-config.js';
 import { displayPath, UserInputError } from '../diagnostics/errors.js';
 
 export interface AgainstDatabase {
@@ -19,7 +20,6 @@ export interface AgainstDatabase {
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 const D1_STATE = join('.wrangler', 'state', 'v3', 'd1', 'miniflare-D1DatabaseObject');
-const WRANGLER_CONFIGS = ['wrangler.jsonc', 'wrangler.json', 'wrangler.toml'];
 
 function unreadable(path: string, why: string): UserInputError {
   return new UserInputError('D1-460', `--against ${displayPath(path)}: ${why}`, path);
@@ -43,20 +43,6 @@ export function localD1FileName(databaseId: string, uniqueKey = 'miniflare-D1Dat
   return `${Buffer.concat([nameHmac, hmac]).toString('hex')}.sqlite`;
 }
 
-/** `database_id` values of a wrangler config (JSONC or TOML), read as text: ids are plain strings. */
-function databaseIds(dir: string): string[] {
-  const ids: string[] = [];
-  for (const name of WRANGLER_CONFIGS) {
-    const path = join(dir, name);
-    if (!existsSync(path)) continue;
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      const m = /^\s*"?database_id"?\s*[:=]\s*"([^"]+)"/.exec(line);
-      if (m) ids.push(m[1]!);
-    }
-  }
-  return ids;
-}
-
 function holdsLedger(file: string): boolean {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
@@ -70,7 +56,7 @@ function holdsLedger(file: string): boolean {
 export function wranglerStateFile(dir: string): string {
   const state = join(dir, D1_STATE);
   if (!existsSync(state)) throw unreadable(dir, `no local D1 state in ${displayPath(state)}; run wrangler d1 migrations apply <db> --local there first, or pass a SQLite file or a wrangler d1 export dump.`);
-  const expected = databaseIds(dir).map((id) => join(state, localD1FileName(id))).filter((f) => existsSync(f));
+  const expected = readWranglerConfig(dir).databases.flatMap((db) => (db.id === undefined ? [] : [db.id])).map((id) => join(state, localD1FileName(id))).filter((f) => existsSync(f));
   if (expected.length === 1) return expected[0]!;
   const files = readdirSync(state).filter((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite').map((f) => join(state, f));
   const ledgers = files.filter(holdsLedger);
@@ -115,7 +101,7 @@ export function openAgainst(path: string, cwd: string): AgainstDatabase {
   const full = resolve(cwd, path);
   if (!existsSync(full)) throw unreadable(full, 'no such file or folder. Pass a SQLite file, a project folder with wrangler local D1 state, or a wrangler d1 export dump.');
   try {
-    const isConfig = WRANGLER_CONFIGS.some((name) => full.endsWith(name));
+    const isConfig = WRANGLER_FILES.some((name) => full.endsWith(name));
     if (statSync(full).isDirectory() || isConfig) {
       const file = wranglerStateFile(isConfig ? dirname(full) : full);
       return { db: copyOfFile(file), shown: displayPath(file, cwd), kind: 'wrangler' };

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
 import { applyMigration, openD1Database } from '../../src/d1/apply.js';
-import { rollbackPath } from '../../src/rollback/file.js';
+import { rollbackPath } from '../../src/snapshot/layout.js';
 import { CORE, TempProject } from '../support/project.js';
 
 const projects: TempProject[] = [];
@@ -30,7 +30,7 @@ it('names the hand-written objects on tables the down file rebuilds, and asks fo
   const d = next.migration!.rollback!.diagnostics.find((x) => x.code === 'D1-484');
   expect(d?.message).toContain('trigger `users_seen`');
   expect(d?.message).toContain('index `users_name_lower`');
-  const down = readFileSync(rollbackPath(p.out, next.migration!.tag), 'utf8');
+  const down = readFileSync(rollbackPath(p.out, 'journal', next.migration!.tag), 'utf8');
   expect(down).toContain(d!.message);
 
   const db = openD1Database();

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyMigration, openD1Database } from '../../src/d1/apply.js';
 import { checkIntegrity, dumpRows } from '../../src/d1/inspect.js';
-import { rollbackPath } from '../../src/rollback/file.js';
+import { rollbackPath } from '../../src/snapshot/layout.js';
 import { TempProject } from '../support/project.js';
 import { schemaOf } from '../support/scenario.js';
 import { histories, versionOf } from '../history/histories.js';
@@ -41,7 +41,7 @@ describe('rollback files along the schema histories', () => {
         const v = versionOf(raw);
         project.schema(v.source);
         const m = (await project.generate({ flags: { name: `v${i + 1}` }, backfill: v.backfill })).migration!;
-        const down = readFileSync(rollbackPath(project.out, m.tag), 'utf8');
+        const down = readFileSync(rollbackPath(project.out, 'journal', m.tag), 'utf8');
         for (const re of FORBIDDEN) expect(down, m.tag).not.toMatch(re);
         const before = copyOf(db);
         applyMigration(db, m.sql, `${m.tag}.sql`);

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
-import { rollbackPath } from '../../src/rollback/file.js';
+import { rollbackPath } from '../../src/snapshot/layout.js';
 import { CORE, TempProject } from '../support/project.js';
 
 const projects: TempProject[] = [];
@@ -26,7 +26,7 @@ it('a refused way back is a down file to write by hand, naming the refusal', asy
   expect(m.sql).toContain('CREATE UNIQUE INDEX');
   const note = m.rollback!.diagnostics.find((d) => d.code === 'D1-485');
   expect(note?.message).toContain('D1-103');
-  const down = readFileSync(rollbackPath(p.out, m.tag), 'utf8');
+  const down = readFileSync(rollbackPath(p.out, 'journal', m.tag), 'utf8');
   expect(down).toContain('could not plan the way back');
   expect(down).toContain(note!.message);
   expect(down.split('\n').every((l) => l === '' || l.startsWith('--'))).toBe(true);

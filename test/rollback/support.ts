@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostics/types.js';
 import type { Row } from '../../src/d1/inspect.js';
-import { rollbackPath } from '../../src/rollback/file.js';
+import { rollbackPath } from '../../src/snapshot/layout.js';
 import type { ScenarioRun } from '../support/scenario.js';
 
 export const FORBIDDEN = [/(?<!defer_)foreign_keys\s*=\s*off/i, /\bBEGIN\b/i, /\bCOMMIT\b/i, /\bSAVEPOINT\b/i, /\bTEMP(ORARY)?\b/i];
@@ -15,7 +15,7 @@ export const FORBIDDEN = [/(?<!defer_)foreign_keys\s*=\s*off/i, /\bBEGIN\b/i, /\
 export function downOf(run: ScenarioRun): { sql: string; diagnostics: Diagnostic[]; cannotRestore: Diagnostic[] } {
   const m = run.second.migration!;
   expect(m.rollback).not.toBeNull();
-  const sql = readFileSync(rollbackPath(run.project.out, m.tag), 'utf8');
+  const sql = readFileSync(rollbackPath(run.project.out, 'journal', m.tag), 'utf8');
   return { sql, diagnostics: m.rollback!.diagnostics, cannotRestore: m.rollback!.cannotRestore };
 }
 

@@ -239,8 +239,12 @@ describe('drizzle-kit 1.0 layout', () => {
     p.write({ 'wrangler.jsonc': `{ // D1\n "d1_databases": [{ "binding": "DB", "database_name": "x", "database_id": "y", "migrations_dir": "drizzle" }] }` });
     const r = await p.generate({ flags: { name: 'init' } });
     expect(r.warnings.join('\n')).toContain('D1-634');
+    // wrangler takes the pattern relative to its config: "*/migration.sql" is refused there.
     writeFileSync(join(p.dir, 'wrangler.jsonc'), `{ "d1_databases": [{ "binding": "DB", "migrations_dir": "drizzle", "migrations_pattern": "*/migration.sql" }] }`);
     p.schema(V2);
-    expect((await p.generate({ flags: { name: 'two' } })).warnings.join('\n')).not.toContain('D1-634');
+    expect((await p.generate({ flags: { name: 'two' } })).warnings.join('\n')).toContain('does not start with "drizzle/"');
+    writeFileSync(join(p.dir, 'wrangler.jsonc'), `{ "d1_databases": [{ "binding": "DB", "migrations_dir": "drizzle", "migrations_pattern": "drizzle/*/migration.sql" }] }`);
+    p.schema(V3);
+    expect((await p.generate({ flags: { name: 'three' } })).warnings.join('\n')).not.toContain('D1-634');
   });
 });
