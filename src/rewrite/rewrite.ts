@@ -1,10 +1,10 @@
 /**
  * `drizzle-d1 rewrite`: the SQL of named migrations regenerated from their own snapshots (the
- * previous migration's snapshot → this one's, with the renames this snapshot's `_meta` records) by
- * drizzle-d1's planner. Snapshots and the journal stay as they are, so drizzle-kit and the migrators
- * see the same history; only the `.sql` files change. A migration whose snapshot equals the previous
- * one (`--custom`, hand-written SQL) or that has no snapshot is left alone: its SQL is the only
- * record of what it does.
+ * previous migration's snapshot → this one's, with the renames the snapshot records: `_meta`, or
+ * drizzle-kit 1.0's `renames`) by drizzle-d1's planner. Snapshots and the journal stay as they are,
+ * so drizzle-kit and the migrators see the same history; only the `.sql` files (`migration.sql` in
+ * the 1.0 layout) change. A migration whose snapshot equals the previous one (`--custom`,
+ * hand-written SQL) or that has no snapshot is left alone: its SQL is the only record of what it does.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,9 +14,9 @@ import { diffSchemas } from '../diff/diff.js';
 import { planMigration } from '../plan/plan.js';
 import type { HandWrittenObject } from '../d1/handwritten.js';
 import { readJournalTags, readRealSchema, snapshotStateOf } from '../d1/replay.js';
-import { readSnapshotFile, tagPrefix } from '../snapshot/io.js';
 import { sameJson } from '../snapshot/equal.js';
-import { renamesOf } from './renames.js';
+import { layoutIn, listMigrations, migrationSqlFile } from '../snapshot/layout.js';
+import { recordedRenames } from '../diff/recorded-renames.js';
 import type { SchemaState } from '../snapshot/types.js';
 import { renderMigration } from '../sql/render.js';
 import { writeFilesAtomically } from '../write/files.js';
@@ -48,15 +48,25 @@ export interface RewriteOptions {
 
 const EMPTY: SchemaState = { tables: {}, views: {} };
 
+/** The folder's migrations in order: the journal's tags, or drizzle-kit 1.0's folder names. */
+const migrationTags = (out: string): string[] => (layoutIn(out) === 'folders' ? listMigrations(out).map((m) => m.tag) : readJournalTags(out));
+
+/** `0001_x.sql`, `drizzle/0001_x.sql` or `20261202093000_x/migration.sql` as the tag it names. */
+function tagOf(name: string): string {
+  const path = name.replace(/\\/g, '/').replace(/\/migration\.sql$/, '').replace(/\/$/, '');
+  return (path.endsWith('.sql') ? path.slice(0, -'.sql'.length) : path).split('/').pop()!;
+}
+
 /** The tags `rewrite` names: the ones given, or every tag after `pendingAfter`. */
 export function selectRewriteTags(out: string, tags: readonly string[], pendingAfter?: string): string[] {
-  const journal = readJournalTags(out);
+  const all = migrationTags(out);
+  const where = layoutIn(out) === 'folders' ? 'its migration folders' : 'meta/_journal.json';
   const known = (tag: string) => {
-    if (!journal.includes(tag)) throw new UserInputError('D1-616', `${out} has no migration "${tag}"; name a tag from meta/_journal.json.`, out);
+    if (!all.includes(tag)) throw new UserInputError('D1-616', `${out} has no migration "${tag}"; name a tag from ${where}.`, out);
     return tag;
   };
-  if (pendingAfter !== undefined) return journal.slice(journal.indexOf(known(pendingAfter)) + 1);
-  return tags.map((t) => known(t.endsWith('.sql') ? t.slice(0, -'.sql'.length).split('/').pop()! : t));
+  if (pendingAfter !== undefined) return all.slice(all.indexOf(known(tagOf(pendingAfter))) + 1);
+  return tags.map((t) => known(tagOf(t)));
 }
 
 function leftAlone(tag: string, path: string, before: string, status: RewriteStatus, message: string): RewriteItem {
@@ -75,7 +85,8 @@ function handWrittenBefore(out: string, tag: string): HandWrittenObject[] {
 
 /** Regenerate one migration's SQL from its snapshots. */
 function rewriteOne(out: string, journal: readonly string[], tag: string, options: RewriteOptions): RewriteItem {
-  const path = join(out, `${tag}.sql`);
+  const file = migrationSqlFile(layoutIn(out), tag);
+  const path = join(out, file);
   const before = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const index = journal.indexOf(tag);
   const cur = snapshotStateOf(out, tag);
@@ -86,8 +97,7 @@ function rewriteOne(out: string, journal: readonly string[], tag: string, option
   if (sameJson(prev.tables, cur.tables) && sameJson(prev.views, cur.views)) {
     return leftAlone(tag, path, before, 'hand-written', `${tag} does not change the snapshot (a --custom or hand-written migration): rewrite leaves it as it is`);
   }
-  const snapshot = readSnapshotFile(join(out, 'meta', `${tagPrefix(tag)}_snapshot.json`));
-  const renames = renamesOf(snapshot);
+  const renames = recordedRenames(out, tag, cur);
   const handWritten = handWrittenBefore(out, tag);
   const plan = planMigration(prev, cur, diffSchemas(prev, cur, renames).changes, { backfill: options.backfill, assumeNotNull: options.assumeNotNull, handWritten });
   const refusals = plan.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...d, file: path }));
@@ -95,16 +105,16 @@ function rewriteOne(out: string, journal: readonly string[], tag: string, option
   const after = renderMigration(plan, options.breakpoints ?? true);
   const diagnostics = plan.diagnostics.map((d) => ({ ...d, file: path }));
   if (after === before) return { tag, path, status: 'unchanged', before, after, diagnostics };
-  if (options.applied?.has(`${tag}.sql`) && !options.force) {
-    const message = `${tag}.sql is listed as applied in the local D1 state: an applied migration must never be rewritten (the databases that ran it would not run it again, and would differ from a fresh build). Write a new migration that repairs the data instead, or pass --force if this state is disposable`;
+  if (options.applied?.has(file) && !options.force) {
+    const message = `${file} is listed as applied in the local D1 state: an applied migration must never be rewritten (the databases that ran it would not run it again, and would differ from a fresh build). Write a new migration that repairs the data instead, or pass --force if this state is disposable`;
     return { tag, path, status: 'applied', before, after, diagnostics: [{ code: 'D1-418', severity: 'error', message, file: path }, ...diagnostics] };
   }
   return { tag, path, status: 'rewrite', before, after, diagnostics };
 }
 
-/** What `rewrite` would do for each tag, in journal order; nothing is written. */
+/** What `rewrite` would do for each tag, in the folder's order; nothing is written. */
 export function planRewrite(out: string, tags: readonly string[], options: RewriteOptions = {}): RewriteItem[] {
-  const journal = readJournalTags(out);
+  const journal = migrationTags(out);
   const wanted = new Set(tags);
   return journal.filter((t) => wanted.has(t)).map((tag) => rewriteOne(out, journal, tag, options));
 }

@@ -18,7 +18,7 @@ import { databaseRunning, suggestedPattern } from '../snapshot/wrangler.js';
 import { splitStatements } from '../sqltext/tokens.js';
 import { writeFilesAtomically } from '../write/files.js';
 import { rollbackFile, type RollbackFile } from './file.js';
-import { renamesFromMeta, renamesFromV7 } from './renames.js';
+import { renamesFromMeta, renamesFromV7 } from '../diff/recorded-renames.js';
 
 export interface RollbackCommandOptions {
   cwd: string;

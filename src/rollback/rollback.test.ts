@@ -2,37 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SchemaState, Table } from '../snapshot/types.js';
 import { zeroValue } from './findings.js';
-import { renamesFromMeta, renamesFromV7, reverseRenames } from './renames.js';
+import { reverseRenames } from './renames.js';
 import { wranglerDatabase } from '../snapshot/wrangler-config.js';
 
-const table = (name: string, cols: string[]): Table => ({
-  name,
-  columns: Object.fromEntries(cols.map((c) => [c, { name: c, type: 'text', primaryKey: false, notNull: false, autoincrement: false }])),
-  indexes: {}, foreignKeys: {}, compositePrimaryKeys: {}, uniqueConstraints: {}, checkConstraints: {},
-});
-
-describe('renames read back from _meta and reversed', () => {
-  it('splits "t"."c" keys by the tables of the schema, dots and quotes in names included', () => {
-    const cur: SchemaState = { tables: { accounts: table('accounts', ['full_name']), 'a.b': table('a.b', ['x"."y']) }, views: {} };
-    const forward = renamesFromMeta(
-      { tables: { '"users"': '"accounts"' }, columns: { '"accounts"."name"': '"accounts"."full_name"', '"a.b"."old"': '"a.b"."x"."y"' } },
-      cur,
-    );
-    expect(forward).toEqual({ tables: { users: 'accounts' }, columns: { accounts: { name: 'full_name' }, 'a.b': { old: 'x"."y' } } });
-    // The way back: keyed by the previous table name, current → previous.
+describe('renames reversed for the way back', () => {
+  it('keys columns by the previous table name, current → previous', () => {
+    const forward = { tables: { users: 'accounts' }, columns: { accounts: { name: 'full_name' }, 'a.b': { old: 'x"."y' } } };
     expect(reverseRenames(forward)).toEqual({ tables: { accounts: 'users' }, columns: { users: { full_name: 'name' }, 'a.b': { 'x"."y': 'old' } } });
-  });
-});
-
-describe("renames read back from a drizzle-kit 1.0 snapshot", () => {
-  it('tells table entries from column entries by the tables of the schema, dots in names included', () => {
-    const cur: SchemaState = { tables: { accounts: table('accounts', ['full_name']), 'a.b': table('a.b', ['y']) }, views: {} };
-    expect(renamesFromV7(['users->accounts', 'accounts.name->accounts.full_name', 'a.b.x->a.b.y', 'gone->nowhere'], cur)).toEqual({
-      tables: { users: 'accounts' },
-      columns: { accounts: { name: 'full_name' }, 'a.b': { x: 'y' } },
-    });
   });
 });
 

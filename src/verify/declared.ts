@@ -4,13 +4,11 @@
  * it drops (the diff of the two snapshots). A row lost with a dropped table is dropped on purpose;
  * a row lost anywhere else is lost. A migration without a snapshot (written by hand) declares nothing.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { diffSchemas } from '../diff/diff.js';
-import type { Change, Renames } from '../diff/types.js';
-import { readSnapshotFile, stateOf, tagPrefix } from '../snapshot/io.js';
-import { emptyState, type SchemaState, type Snapshot } from '../snapshot/types.js';
-import { tokenize, unquoteIdentifier } from '../sqltext/tokens.js';
+import type { Change } from '../diff/types.js';
+import { snapshotStateAt } from '../snapshot/layout.js';
+import { recordedRenames } from '../diff/recorded-renames.js';
+import { emptyState, type SchemaState } from '../snapshot/types.js';
 
 const lower = (s: string) => s.toLowerCase();
 
@@ -33,38 +31,11 @@ export interface Declared {
 
 export const declaresNothing = (previous: SchemaState = emptyState()): Declared => ({ tables: new Map(), columns: new Map(), droppedTables: new Set(), droppedColumns: new Map(), filled: new Set(), changes: [], previous });
 
-/** The names in a `_meta` key: `"users"` or `"users"."name"`. */
-function metaNames(key: string): string[] {
-  return tokenize(key).filter((t) => t.kind === 'quoted' || t.kind === 'word').map(unquoteIdentifier);
-}
-
-function renamesOf(snapshot: Snapshot): Renames {
-  const renames: Renames = { tables: {}, columns: {} };
-  for (const [from, to] of Object.entries(snapshot._meta.tables)) renames.tables[metaNames(from)[0]!] = metaNames(to)[0]!;
-  for (const [from, to] of Object.entries(snapshot._meta.columns)) {
-    const [table, column] = metaNames(from);
-    const [, target] = metaNames(to);
-    if (table !== undefined && column !== undefined && target !== undefined) (renames.columns[table] ??= {})[column] = target;
-  }
-  return renames;
-}
-
-function snapshotPath(out: string, tag: string): string {
-  return join(out, 'meta', `${tagPrefix(tag)}_snapshot.json`);
-}
-
-/** The snapshot written with `tag`, or undefined when there is none. */
-export function snapshotOf(out: string, tag: string): Snapshot | undefined {
-  const path = snapshotPath(out, tag);
-  return existsSync(path) ? readSnapshotFile(path, false) : undefined;
-}
-
 /** What migration `tag` declares, from its snapshot and the one before it (`previous`). */
 export function declaredChanges(out: string, tag: string, previous: SchemaState | undefined): { declared: Declared; state: SchemaState | undefined } {
-  const snapshot = snapshotOf(out, tag);
-  if (!snapshot) return { declared: declaresNothing(previous), state: previous };
-  const state = stateOf(snapshot);
-  const renames = renamesOf(snapshot);
+  const state = snapshotStateAt(out, tag, false);
+  if (!state) return { declared: declaresNothing(previous), state: previous };
+  const renames = recordedRenames(out, tag, state);
   const declared = declaresNothing(previous);
   for (const [from, to] of Object.entries(renames.tables)) declared.tables.set(lower(from), to);
   for (const [table, cols] of Object.entries(renames.columns)) {

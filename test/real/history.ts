@@ -10,7 +10,8 @@ import { applyMigration, openD1Database } from '../../src/d1/apply.js';
 import { diffSchemas } from '../../src/diff/diff.js';
 import type { Renames } from '../../src/diff/types.js';
 import { planMigration } from '../../src/plan/plan.js';
-import { readMigrationsFolder, readSnapshotFile } from '../../src/snapshot/io.js';
+import { readMigrationsFolder, readSnapshotFile, stateOf } from '../../src/snapshot/io.js';
+import { renamesFromMeta } from '../../src/diff/recorded-renames.js';
 import type { SchemaState, Snapshot } from '../../src/snapshot/types.js';
 import { renderMigration } from '../../src/sql/render.js';
 import { seedFromSnapshot } from '../support/seed.js';
@@ -45,8 +46,8 @@ export function readHistory(dir: string, name: string): History {
   return { name, steps, whole, latest: folder.latest };
 }
 
-/** drizzle-kit's `_meta` as renames (src/rewrite/renames.ts, which `drizzle-d1 rewrite` uses). */
-export { renamesOf } from '../../src/rewrite/renames.js';
+/** drizzle-kit's `_meta` as renames, read as `drizzle-d1 rewrite` reads them (src/snapshot/renames.ts). */
+export const renamesOf = (snapshot: Snapshot): Renames => renamesFromMeta(snapshot._meta, stateOf(snapshot));
 
 /** Columns made NOT NULL without a default: the developer checked them and answered --assume-not-null. */
 function tightened(prev: SchemaState, cur: SchemaState, renames: Renames) {

@@ -1,5 +1,5 @@
 /**
- * Rollback files in drizzle-kit 1.0's layout: `<folder>/down.sql` beside `migration.sql`, written by
+ * Rollback files (and lint, rewrite, verify) in drizzle-kit 1.0's layout: `<folder>/down.sql` beside `migration.sql`, written by
  * generate and by `drizzle-d1 rollback <tag>` (also for a migration drizzle-kit 1.0 wrote). Each
  * proof applies the folder D1's way with rows, then the down file, and compares with drizzle-kit
  * 1.0's fresh build of the previous schema; drizzle-kit 1.0 and drizzle-orm 1.0's migrator must never
@@ -15,6 +15,9 @@ import { applyMigration, openD1Database } from '../../src/d1/apply.js';
 import { checkIntegrity, dumpRows } from '../../src/d1/inspect.js';
 import { readRealSchema } from '../../src/d1/replay.js';
 import { UserInputError } from '../../src/diagnostics/errors.js';
+import { lintFolder } from '../../src/lint/lint.js';
+import { planRewrite, selectRewriteTags, writeRewrite } from '../../src/rewrite/rewrite.js';
+import { verifyFolder } from '../../src/verify/verify.js';
 import { rollbackCommand } from '../../src/rollback/command.js';
 import { IMPORTS } from '../history/histories.js';
 import { FORBIDDEN } from '../rollback/support.js';
@@ -156,4 +159,37 @@ describe("rollback files in drizzle-kit 1.0's layout", () => {
     expect(second.warnings).toEqual([]);
     expect(readFileSync(second.migration!.rollback!.path, 'utf8')).toContain('npx wrangler d1 execute app --remote');
   }, 60_000);
+});
+
+describe("lint and rewrite in drizzle-kit 1.0's layout", () => {
+  it("lint flags drizzle-kit 1.0's rebuild that empties the children on D1; rewrite makes it keep every row", async () => {
+    const p = track(v1Project()).schema(V1);
+    await kit(p, ['generate', '--name', 'init']);
+    p.schema(V2);
+    await kit(p, ['generate', '--name', 'rebuild']);
+    const tag = migrationFolders(p.out)[1]!;
+    const flagged = lintFolder(p.out).findings.filter((f) => f.severity === 'error');
+    expect(flagged.map((f) => f.file)).toContain(join(p.out, tag, 'migration.sql'));
+    expect(flagged.map((f) => f.message).join('\n')).toMatch(/posts/);
+    // verify on synthetic rows sees the rows drizzle-kit 1.0's migration loses.
+    const lossy = verifyFolder({ out: p.out, rows: 20 });
+    expect(lossy.exitCode).toBe(1);
+    expect(lossy.migrations[1]!.tables.find((t) => t.table === 'posts')).toMatchObject({ rowsAfter: 0 });
+
+    const items = planRewrite(p.out, selectRewriteTags(p.out, [`${tag}/migration.sql`]));
+    expect(items.map((i) => i.status)).toEqual(['rewrite']);
+    expect(planRewrite(p.out, selectRewriteTags(p.out, [], migrationFolders(p.out)[0]!)).map((i) => i.tag)).toEqual([tag]);
+    writeRewrite(items);
+    expect(lintFolder(p.out).findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const verified = verifyFolder({ out: p.out, rows: 20 });
+    expect(verified.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(verified.exitCode).toBe(0);
+    expect(await kit(p, ['generate'])).toContain(NO_CHANGES);
+    const db = openD1Database();
+    applyFolders(db, p.out, (d) => d.exec(SEED));
+    const rows = dumpRows(db);
+    expect([rows.users, rows.posts, rows.comments].map((r) => r!.length)).toEqual([2, 3, 3]);
+    expect(rows.comments!.map((c) => c.post_id)).toEqual([1, 3, null]);
+    expect(schemaShape(db)).toEqual(schemaShape(await kitFresh(V2)));
+  }, 120_000);
 });
