@@ -8,7 +8,7 @@
  * that column, unless a qualifier (`alias.col`, `NEW.col`) says which relation it belongs to.
  */
 import type { Token } from '../sqltext/tokens.js';
-import { nameOf, wordAt } from './sql-parse.js';
+import { nameOf, significantTokens, wordAt } from './sql-parse.js';
 
 export type RelationKind = 'table' | 'virtual' | 'view';
 
@@ -94,6 +94,17 @@ function aliasAfter(tokens: readonly Token[], i: number): string | undefined {
   if (!isIdentifier(next) || tokens[i + 2]?.text === '.' || tokens[i + 2]?.text === '(') return undefined;
   if (next.kind === 'word' && KEYWORDS.has(next.text.toUpperCase())) return undefined;
   return nameOf(next);
+}
+
+/** The aliases `sql` declares for relations (`FROM users u`, `JOIN posts AS p`): alias (lower case) → relation name. */
+export function declaredAliases(sql: string): Map<string, string> {
+  const tokens = significantTokens(sql);
+  const aliases = new Map<string, string>();
+  for (const i of relationPositions(tokens, 0, tokens.length)) {
+    const alias = isIdentifier(tokens[i]) ? aliasAfter(tokens, i) : undefined;
+    if (alias !== undefined) aliases.set(alias.toLowerCase(), nameOf(tokens[i])!);
+  }
+  return aliases;
 }
 
 interface Scope {

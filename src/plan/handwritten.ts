@@ -8,6 +8,7 @@
  * like drizzle's own, and what can never work is refused before anything is written.
  */
 import type { HandWrittenObject, HandWrittenTable } from '../d1/handwritten.js';
+import { declaredAliases } from '../d1/references.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { rewriteReferences } from '../sqltext/rewrite.js';
 import { tokenize, unquoteIdentifier } from '../sqltext/tokens.js';
@@ -79,10 +80,14 @@ function afterRenames(ctx: PlanContext, sql: string, scope: string[], triggerTab
   // An unqualified name is a column of one of the tables in scope (the index's or trigger's table, the relations a view reads).
   const inScope = scope.map(lower);
   const anyColumn = (name: string) => inScope.map((t) => columns.get(t)?.get(lower(name))).find((x) => x !== undefined);
+  // `u.name` in `FROM users u`: the alias stays, the column is users' (NEW. and OLD. likewise name the trigger's table).
+  const aliases = declaredAliases(sql);
+  if (triggerTable) ['new', 'old'].forEach((w) => aliases.set(w, triggerTable));
   return rewriteReferences(sql, (ref) => {
-    if (ref.qualifier === undefined) return { name: tables.get(lower(ref.name)) ?? anyColumn(ref.name) };
-    const q = /^(new|old)$/i.test(ref.qualifier) && triggerTable ? triggerTable : ref.qualifier;
-    return { qualifier: /^(new|old)$/i.test(ref.qualifier) ? undefined : tables.get(lower(q)), name: columns.get(lower(q))?.get(lower(ref.name)) };
+    if (ref.qualifier === undefined) return aliases.has(lower(ref.name)) ? undefined : { name: tables.get(lower(ref.name)) ?? anyColumn(ref.name) };
+    const aliased = aliases.get(lower(ref.qualifier));
+    const q = aliased ?? ref.qualifier;
+    return { qualifier: aliased !== undefined ? undefined : tables.get(lower(q)), name: columns.get(lower(q))?.get(lower(ref.name)) };
   });
 }
 

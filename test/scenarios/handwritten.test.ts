@@ -105,6 +105,31 @@ describe('hand-written SQL objects survive a rebuild', () => {
     expectHandWrittenWorking(db);
   });
 
+  it('a column renamed within a rebuild is renamed where hand-written SQL reads it through an alias or NEW.', async () => {
+    const p = new TempProject();
+    projects.push(p);
+    p.schema(blog());
+    const init = await p.generate({ flags: { name: 'init' } });
+    const custom = await p.generate({ flags: { name: 'search', custom: true } });
+    writeFileSync(custom.migration!.sqlPath, HANDWRITTEN);
+    p.schema(blog("text('full_name').notNull().default('anon')"));
+    const change = await p.generate({ flags: { name: 'change' }, renames: { tables: {}, columns: { users: { name: 'full_name' } } } });
+    const sql = change.migration!.sql;
+    expect(sql).toMatch(/CREATE VIEW user_post_counts AS SELECT u\.id, u\.full_name, count\(p\.id\)/);
+    expect(sql).toContain(`'updated ' || new.full_name`);
+    const db = openD1Database();
+    applyMigration(db, readFileSync(init.migration!.sqlPath, 'utf8'), init.migration!.tag);
+    applyMigration(db, HANDWRITTEN, custom.migration!.tag);
+    db.exec(SEED);
+    const before = rowsOf(db);
+    applyMigration(db, sql, change.migration!.tag);
+    expect(rowsOf(db)).toEqual({ ...before, users: before.users!.map(({ name, ...r }) => ({ id: r.id, full_name: name, email: r.email })) });
+    expect(db.prepare('SELECT id, full_name, posts FROM user_post_counts ORDER BY id').all()).toEqual([{ id: 1, full_name: 'ada', posts: 1 }, { id: 2, full_name: 'bob', posts: 1 }]);
+    db.exec(`UPDATE users SET email = 'b@x' WHERE id = 2`);
+    expect(db.prepare(`SELECT what FROM audit_log WHERE user_id = 2 ORDER BY id DESC LIMIT 1`).get()).toEqual({ what: 'updated bob' });
+    expect(objectsOf(db)).toEqual([...OBJECTS].sort());
+  });
+
   it('drops a hand-written index that serves only a dropped column first (D1-304)', async () => {
     const withIndex = HANDWRITTEN + `\n--> statement-breakpoint\nCREATE INDEX comments_flag ON comments(flag);`;
     const { files, change } = await history(blog(), withIndex, blog(undefined, ", flag: integer('flag')"));
