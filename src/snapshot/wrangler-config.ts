@@ -55,10 +55,14 @@ function parseConfig(file: string, text: string): unknown {
   return value;
 }
 
+interface WithDatabases {
+  d1_databases?: unknown;
+}
+
 export interface WranglerConfig {
   /** The config file, or undefined when the project has none. */
   file?: string;
-  /** Its `d1_databases` (empty when it has none or cannot be read). */
+  /** Its `d1_databases`, top level first, then each `env`'s (empty when it has none or cannot be read). */
   databases: WranglerDatabase[];
 }
 
@@ -68,9 +72,10 @@ export function readWranglerConfig(projectRoot: string): WranglerConfig {
     const file = resolve(projectRoot, name);
     if (!existsSync(file)) continue;
     try {
-      const config = (parseConfig(file, readFileSync(file, 'utf8'))) as { d1_databases?: unknown };
-      const list = Array.isArray(config?.d1_databases) ? config.d1_databases : [];
-      return { file, databases: list.map((db) => databaseOf(db, file)) };
+      const config = parseConfig(file, readFileSync(file, 'utf8')) as WithDatabases & { env?: Record<string, WithDatabases> };
+      // The top-level databases first (the runbook's), then each environment's (`[env.production]`).
+      const lists = [config, ...Object.values(config?.env ?? {})].map((c) => (Array.isArray(c?.d1_databases) ? c.d1_databases : []));
+      return { file, databases: lists.flat().map((db) => databaseOf(db, file)) };
     } catch {
       return { file, databases: [] };
     }

@@ -31,8 +31,8 @@ describe("the wrangler config's D1 databases", () => {
     // The database reading the folder, whatever its position; one without migrations_dir reads "migrations".
     expect(databasesFor(readWranglerConfig(b), b, join(b, 'drizzle')).map((d) => d.name)).toEqual(['two']);
     expect(databasesFor(readWranglerConfig(b), b, join(b, 'migrations')).map((d) => d.name)).toEqual(['one']);
-    const c = project({ 'wrangler.toml': "d1_databases = [ { binding = 'DB', database_name = 'inline' } ]\n" });
-    expect(readWranglerConfig(c).databases.map((d) => d.name)).toEqual(['inline']);
+    const c = project({ 'wrangler.toml': "d1_databases = [ { binding = 'DB', database_name = 'inline' } ]\n[[env.production.d1_databases]]\ndatabase_name = 'prod'\n" });
+    expect(readWranglerConfig(c).databases.map((d) => d.name)).toEqual(['inline', 'prod']);
   });
 
   it('counts an unreadable config as one without databases', () => {
