@@ -24,12 +24,32 @@ export interface Token {
   end: number;
 }
 
-function isWordStart(ch: string): boolean {
-  return /[A-Za-z_]/.test(ch) || ch.charCodeAt(0) >= 0x80;
-}
+// Character classes by UTF-16 code unit (the tokenizer runs over every migration lint replays).
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** `[A-Za-z_]` or any non-ASCII unit. */
+const isWordStart = (c: number) => isLetter(c) || c === 95 || c >= 0x80;
+/** `[A-Za-z0-9_$]` or any non-ASCII unit. */
+const isWordChar = (c: number) => isWordStart(c) || isDigit(c) || c === 36;
+/** `[0-9A-Za-z_.]`: the rest of a number. */
+const isNumberChar = (c: number) => isDigit(c) || isLetter(c) || c === 95 || c === 46;
 
-function isWordChar(ch: string): boolean {
-  return /[A-Za-z0-9_$]/.test(ch) || ch.charCodeAt(0) >= 0x80;
+/** The end of the quoted token that starts at `i` with `quote` (a doubled quote stays inside). */
+function quotedEnd(sql: string, i: number, quote: number): number {
+  const n = sql.length;
+  i++;
+  while (i < n) {
+    if (sql.charCodeAt(i) === quote) {
+      if (sql.charCodeAt(i + 1) === quote) {
+        i += 2;
+        continue;
+      }
+      return i + 1;
+    }
+    i++;
+  }
+  return i;
 }
 
 /** Tokenise SQL text. Unterminated strings or comments run to the end of the text. */
@@ -41,47 +61,37 @@ export function tokenize(sql: string): Token[] {
     tokens.push({ kind, text: sql.slice(start, end), start, end });
   };
   while (i < n) {
-    const ch = sql[i]!;
+    const c = sql.charCodeAt(i);
     const start = i;
-    if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === '\f') {
-      while (i < n && /[ \t\n\r\f]/.test(sql[i]!)) i++;
+    if (isSpace(c)) {
+      while (i < n && isSpace(sql.charCodeAt(i))) i++;
       push('ws', start, i);
-    } else if (ch === '-' && sql[i + 1] === '-') {
+    } else if (c === 45 && sql.charCodeAt(i + 1) === 45) {
+      // -- … : the newline itself is whitespace
       const nl = sql.indexOf('\n', i);
-      i = nl === -1 ? n : nl; // the newline itself is whitespace
+      i = nl === -1 ? n : nl;
       push('comment', start, i);
-    } else if (ch === '/' && sql[i + 1] === '*') {
+    } else if (c === 47 && sql.charCodeAt(i + 1) === 42) {
       const close = sql.indexOf('*/', i + 2);
       i = close === -1 ? n : close + 2;
       push('comment', start, i);
-    } else if (ch === "'" || ch === '"' || ch === '`') {
-      i++;
-      while (i < n) {
-        if (sql[i] === ch) {
-          if (sql[i + 1] === ch) {
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        i++;
-      }
-      push(ch === "'" ? 'string' : 'quoted', start, i);
-    } else if (ch === '[') {
+    } else if (c === 39 || c === 34 || c === 96) {
+      i = quotedEnd(sql, i, c);
+      push(c === 39 ? 'string' : 'quoted', start, i);
+    } else if (c === 91) {
       const close = sql.indexOf(']', i + 1);
       i = close === -1 ? n : close + 1;
       push('quoted', start, i);
-    } else if (ch === ';') {
+    } else if (c === 59) {
       i++;
       push('semi', start, i);
-    } else if (isWordStart(ch)) {
+    } else if (isWordStart(c)) {
       i++;
-      while (i < n && isWordChar(sql[i]!)) i++;
+      while (i < n && isWordChar(sql.charCodeAt(i))) i++;
       push('word', start, i);
-    } else if (/[0-9]/.test(ch)) {
+    } else if (isDigit(c)) {
       i++;
-      while (i < n && /[0-9A-Za-z_.]/.test(sql[i]!)) i++;
+      while (i < n && isNumberChar(sql.charCodeAt(i))) i++;
       push('other', start, i);
     } else {
       i++;
@@ -98,7 +108,7 @@ export function unquoteIdentifier(token: Token): string {
   if (t.startsWith('[')) return t.slice(1, t.endsWith(']') ? -1 : undefined);
   const q = t[0]!;
   const body = t.length >= 2 && t.endsWith(q) ? t.slice(1, -1) : t.slice(1);
-  return body.split(q + q).join(q);
+  return body.includes(q) ? body.split(q + q).join(q) : body;
 }
 
 export interface SqlStatement {
@@ -141,6 +151,9 @@ function classify(token: Token): number {
     case 'semi':
       return tkSEMI;
     case 'word': {
+      // The keywords below have 3, 4, 6, 7 or 9 letters; other words need no upper-casing.
+      const length = token.text.length;
+      if (length !== 3 && length !== 4 && length !== 6 && length !== 7 && length !== 9) return tkOTHER;
       const w = token.text.toUpperCase();
       if (w === 'CREATE') return tkCREATE;
       if (w === 'TRIGGER') return tkTRIGGER;
