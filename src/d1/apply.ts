@@ -103,7 +103,8 @@ export function d1Rejection(statement: SqlStatement): string | undefined {
     }
   }
   for (const t of tokens) {
-    if (t.kind === 'word' && /^pragma_/i.test(t.text)) {
+    // `(c | 32) === 112`: the word starts with p or P (the regex only for those).
+    if (t.kind === 'word' && (t.text.charCodeAt(0) | 32) === 112 && /^pragma_/i.test(t.text)) {
       const name = t.text.slice('pragma_'.length).toLowerCase();
       if (!D1_ALLOWED_PRAGMAS.has(name)) return `not authorized: SQLITE_AUTH (D1 does not allow pragma_${name})`;
     }
@@ -178,7 +179,8 @@ function runAsD1(
       if (!db.inTransaction) {
         throw new D1MigrationError('the statement ended the transaction, which D1 does not allow', file, s.text);
       }
-      if (tempObjectCount(db) > 0) {
+      // Only a CREATE adds to the temp schema (`CREATE TABLE temp.x`, a TEMP trigger on a main table).
+      if (leadingWords(s, 1)[0] === 'CREATE' && tempObjectCount(db) > 0) {
         throw new D1MigrationError('not authorized: SQLITE_AUTH (D1 does not allow TEMP objects)', file, s.text);
       }
     }
