@@ -52,51 +52,53 @@ function quotedEnd(sql: string, i: number, quote: number): number {
   return i;
 }
 
+const KINDS: readonly TokenKind[] = ['ws', 'comment', 'word', 'quoted', 'string', 'semi', 'other'];
+const [WS, COMMENT, WORD, QUOTED, STRING, SEMI, OTHER] = [0, 1, 2, 3, 4, 5, 6];
+
+/** A scanner step's result: where the token ends and its index in KINDS. */
+const at = (end: number, kind: number) => end * 8 + kind;
+
+/** One scanner step: the token that starts at `i`, as `at(end, kind)` (nothing allocated). */
+function scan(sql: string, i: number): number {
+  const n = sql.length;
+  const c = sql.charCodeAt(i);
+  if (isSpace(c)) {
+    let j = i + 1;
+    while (j < n && isSpace(sql.charCodeAt(j))) j++;
+    return at(j, WS);
+  }
+  if (c === 45 && sql.charCodeAt(i + 1) === 45) {
+    // -- … : the newline itself is whitespace
+    const nl = sql.indexOf('\n', i);
+    return at(nl === -1 ? n : nl, COMMENT);
+  }
+  if (c === 47 && sql.charCodeAt(i + 1) === 42) {
+    const close = sql.indexOf('*/', i + 2);
+    return at(close === -1 ? n : close + 2, COMMENT);
+  }
+  if (c === 39 || c === 34 || c === 96) return at(quotedEnd(sql, i, c), c === 39 ? STRING : QUOTED);
+  if (c === 91) {
+    const close = sql.indexOf(']', i + 1);
+    return at(close === -1 ? n : close + 1, QUOTED);
+  }
+  if (c === 59) return at(i + 1, SEMI);
+  let j = i + 1;
+  if (isWordStart(c)) {
+    while (j < n && isWordChar(sql.charCodeAt(j))) j++;
+    return at(j, WORD);
+  }
+  if (isDigit(c)) while (j < n && isNumberChar(sql.charCodeAt(j))) j++;
+  return at(j, OTHER);
+}
+
 /** Tokenise SQL text. Unterminated strings or comments run to the end of the text. */
 export function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
-  let i = 0;
-  const n = sql.length;
-  const push = (kind: TokenKind, start: number, end: number): void => {
-    tokens.push({ kind, text: sql.slice(start, end), start, end });
-  };
-  while (i < n) {
-    const c = sql.charCodeAt(i);
-    const start = i;
-    if (isSpace(c)) {
-      while (i < n && isSpace(sql.charCodeAt(i))) i++;
-      push('ws', start, i);
-    } else if (c === 45 && sql.charCodeAt(i + 1) === 45) {
-      // -- … : the newline itself is whitespace
-      const nl = sql.indexOf('\n', i);
-      i = nl === -1 ? n : nl;
-      push('comment', start, i);
-    } else if (c === 47 && sql.charCodeAt(i + 1) === 42) {
-      const close = sql.indexOf('*/', i + 2);
-      i = close === -1 ? n : close + 2;
-      push('comment', start, i);
-    } else if (c === 39 || c === 34 || c === 96) {
-      i = quotedEnd(sql, i, c);
-      push(c === 39 ? 'string' : 'quoted', start, i);
-    } else if (c === 91) {
-      const close = sql.indexOf(']', i + 1);
-      i = close === -1 ? n : close + 1;
-      push('quoted', start, i);
-    } else if (c === 59) {
-      i++;
-      push('semi', start, i);
-    } else if (isWordStart(c)) {
-      i++;
-      while (i < n && isWordChar(sql.charCodeAt(i))) i++;
-      push('word', start, i);
-    } else if (isDigit(c)) {
-      i++;
-      while (i < n && isNumberChar(sql.charCodeAt(i))) i++;
-      push('other', start, i);
-    } else {
-      i++;
-      push('other', start, i);
-    }
+  for (let i = 0; i < sql.length; ) {
+    const step = scan(sql, i);
+    const end = Math.floor(step / 8);
+    tokens.push({ kind: KINDS[step % 8]!, text: sql.slice(i, end), start: i, end });
+    i = end;
   }
   return tokens;
 }
@@ -176,18 +178,25 @@ export function splitStatements(sql: string): SqlStatement[] {
   let state = 0;
   let current: Token[] = [];
   const flush = (terminated: boolean): void => {
-    const significant = current.filter((t) => t.kind !== 'ws' && t.kind !== 'comment');
-    if (significant.some((t) => t.kind !== 'semi')) {
-      const first = significant[0]!;
-      const last = significant[significant.length - 1]!;
-      out.push({ text: sql.slice(first.start, last.end), start: first.start, tokens: significant, terminated });
+    if (current.some((t) => t.kind !== 'semi')) {
+      const first = current[0]!;
+      const last = current[current.length - 1]!;
+      out.push({ text: sql.slice(first.start, last.end), start: first.start, tokens: current, terminated });
     }
     current = [];
   };
-  for (const token of tokenize(sql)) {
-    current.push(token);
-    state = TRANS[state]![classify(token)]!;
-    if (token.kind === 'semi' && state === 1) flush(true);
+  for (let i = 0; i < sql.length; ) {
+    const step = scan(sql, i);
+    const end = Math.floor(step / 8);
+    const kind = step % 8;
+    // Whitespace and comments are tkWS, which leaves every state as it is: they need no token.
+    if (kind !== WS && kind !== COMMENT) {
+      const token: Token = { kind: KINDS[kind]!, text: sql.slice(i, end), start: i, end };
+      current.push(token);
+      state = TRANS[state]![classify(token)]!;
+      if (kind === SEMI && state === 1) flush(true);
+    }
+    i = end;
   }
   flush(false);
   return out;
