@@ -68,7 +68,11 @@ export function childrenInDatabase(db: Database.Database): ChildrenOf {
   return (parent) => {
     const cached = read.get(parent);
     if (cached) return cached;
-    const edges = (candidates.all(parent, parent) as { name: string; sql: string }[]).flatMap(({ name: child, sql }) =>
+    // SQLite's instr(lower(sql), lower(parent)) > 0, after LIKE (ASCII case-insensitive; `_` and `%`
+    // in a name match more, never less) found the rows worth testing.
+    const needle = asciiLower(parent);
+    const rows = (candidates.all(`%${parent}%`) as [string, string][]).filter(([, sql]) => asciiLower(sql).includes(needle));
+    const edges = rows.flatMap(([child, sql]) =>
       keysOf(child, sql)
         .filter((k) => k.parent.toLowerCase() === parent.toLowerCase())
         .map((k) => ({ child, parent, onDelete: k.onDelete.toUpperCase() })),
@@ -78,8 +82,11 @@ export function childrenInDatabase(db: Database.Database): ChildrenOf {
   };
 }
 
+/** SQLite's lower() without ICU: A-Z only. */
+const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+
 interface ChildQueries {
-  candidates: Database.Statement<[string, string]>;
+  candidates: Database.Statement<[string]>;
   keys: Database.Statement<[string]>;
   /** `name\0CREATE text` → that table's foreign keys (their first column). */
   known: Map<string, { parent: string; onDelete: string }[]>;
@@ -92,9 +99,7 @@ function childQueries(db: Database.Database): ChildQueries {
   let q = childQueryCache.get(db);
   if (q === undefined) {
     q = {
-      // LIKE (ASCII case-insensitive; `_` and `%` in a name match more, never less) is the cheap
-      // first test; instr(lower(…)) the exact one.
-      candidates: db.prepare<[string, string]>(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%' || ? || '%' AND instr(lower(sql), lower(?)) > 0`),
+      candidates: db.prepare<[string]>(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE ?`).raw(),
       keys: db.prepare<[string]>(`SELECT "table" AS parent, on_delete AS onDelete FROM pragma_foreign_key_list(?) WHERE seq = 0`),
       known: new Map(),
     };
@@ -175,7 +180,7 @@ function outlineQueries(db: Database.Database): OutlineQueries {
   let q = outlineQueryCache.get(db);
   if (q === undefined) {
     q = {
-      list: db.prepare<[]>(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name`),
+      list: db.prepare<[]>(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name`).raw(),
       ordinary: db.prepare<[]>(`SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'`).pluck(),
       columns: db.prepare<[string]>('SELECT name FROM pragma_table_xinfo(?) ORDER BY cid').pluck(),
       keys: db.prepare<[string]>(`SELECT "table" AS parent, on_delete AS onDelete FROM pragma_foreign_key_list(?) WHERE seq = 0`),
@@ -192,16 +197,16 @@ function outlineQueries(db: Database.Database): OutlineQueries {
  */
 export function readSchemaOutline(db: Database.Database, cache: OutlineCache = new Map()): SchemaOutline {
   const { list, ordinary, columns, keys, objects: others } = outlineQueries(db);
-  let rows = list.all() as { name: string; sql: string }[];
+  let rows = list.all() as [name: string, sql: string][];
   // pragma_table_list tells ordinary tables from virtual ones and their shadow tables, which only
   // exist beside a virtual table (SQLite stores its text as `CREATE VIRTUAL TABLE …`).
-  if (rows.some((r) => r.sql.startsWith('CREATE VIRTUAL TABLE '))) {
+  if (rows.some(([, sql]) => sql.startsWith('CREATE VIRTUAL TABLE '))) {
     const ordinaryNames = new Set(ordinary.all() as string[]);
-    rows = rows.filter((r) => ordinaryNames.has(r.name));
+    rows = rows.filter(([name]) => ordinaryNames.has(name));
   }
   const tables = new Map<string, string[]>();
   const edges: ForeignKeyEdge[] = [];
-  for (const { name, sql } of rows) {
+  for (const [name, sql] of rows) {
     if (isInternalTable(name)) continue;
     const key = `${name}\u0000${sql}`;
     let entry = cache.get(key);

@@ -240,10 +240,10 @@ const droppedBy = (st: SqlStatement) => (isWord(st, 0, 'DROP') && isWord(st, 1, 
 
 /** `offset → line` for offsets met in increasing order, counting each newline once. */
 function lineCounter(text: string): (offset: number) => number {
-  let at = 0;
+  let next = text.indexOf('\n');
   let line = 1;
   return (offset) => {
-    for (; at < offset; at++) if (text.charCodeAt(at) === 10) line++;
+    for (; next !== -1 && next < offset; next = text.indexOf('\n', next + 1)) line++;
     return line;
   };
 }
