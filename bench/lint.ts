@@ -7,7 +7,8 @@
  * defaults (a rebuild of a parent with its children moved), so the folder holds drizzle-d1's real
  * files and snapshots. Then each tool runs as the user runs it, a fresh process in the project folder:
  *   lint       node bin/drizzle-d1.cjs lint            (replays all 200 files, every rule)
- *   generate   node_modules/.bin/drizzle-kit generate  (reads all 200 snapshots, no change to write)
+ *   generate   node node_modules/drizzle-kit/bin.cjs generate  (reads all 200 snapshots, no change to write;
+ *              the 0.x package by path: node_modules/.bin/drizzle-kit may link the 1.0 alias drizzle-kit-v1)
  * alternating, --runs N times each (default 5) after one unmeasured warm-up; medians and their ratio.
  * With --kit-sql, every migration after the first is replaced by the SQL drizzle-kit's API writes for
  * the same two snapshots (the folder lint usually meets: single-table rebuilds, no children moved).
@@ -97,15 +98,16 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   const cli = join(repoRoot, 'bin', 'drizzle-d1.cjs');
   if (!existsSync(join(repoRoot, 'dist', 'cli.cjs'))) throw new Error('build the CLI first: npm run build');
-  const kit = join(repoRoot, 'node_modules', '.bin', 'drizzle-kit');
+  const kit = join(repoRoot, 'node_modules', 'drizzle-kit', 'bin.cjs');
   const project = await buildProject();
   if (argv.includes('--kit-sql')) await useDrizzleKitSql(project);
   const lint = () => timeRun(project.dir, process.execPath, [cli, 'lint']);
-  const generate = () => timeRun(project.dir, kit, ['generate']);
+  const generate = () => timeRun(project.dir, process.execPath, [kit, 'generate']);
   const first = lint();
   const kitFirst = generate();
   console.log(`lint (warm-up): exit ${first.status}, ${first.out.trim().split('\n').at(-1)}`);
   console.log(`drizzle-kit generate (warm-up): exit ${kitFirst.status}, ${kitFirst.out.trim().split('\n').at(-1)}`);
+  if (kitFirst.status !== 0) throw new Error(`drizzle-kit generate failed, so there is nothing to compare with:\n${kitFirst.out}`);
   const times = { lint: [] as number[], generate: [] as number[] };
   for (let i = 0; i < RUNS; i++) {
     const order = i % 2 ? (['generate', 'lint'] as const) : (['lint', 'generate'] as const);

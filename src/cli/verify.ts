@@ -10,10 +10,8 @@ import { resolveConfig } from '../config/index.js';
 import { UserInputError } from '../diagnostics/errors.js';
 import { loadSchemaState } from '../generate.js';
 import type { SchemaState } from '../snapshot/types.js';
-import { verifyAgainst } from '../verify/against.js';
 import type { VerifyReport } from '../verify/types.js';
-import { verifyFolder, type VerifyOptions } from '../verify/verify.js';
-import { verifyThroughWrangler } from '../verify/wrangler.js';
+import type { VerifyOptions } from '../verify/verify.js';
 import { diagnosticJson, errorText } from './report.js';
 import { progressPrinter, verifyJson, verifyText } from './verify-report.js';
 
@@ -50,9 +48,10 @@ async function runVerify(flags: VerifyFlags, cwd: string): Promise<VerifyReport>
   const progress = progressPrinter(isatty(2), (s) => process.stderr.write(s));
   const options: VerifyOptions = { out, ...(rows ? { rows } : {}), ...(seed !== undefined ? { seed } : {}), ...(flags.from ? { from: flags.from } : {}), ...(current ? { current } : {}) };
   if (!flags.json) options.onMigration = progress;
-  if (flags.against !== undefined) return verifyAgainst({ ...options, against: flags.against, cwd });
-  if (flags.wrangler) return verifyThroughWrangler({ ...options, cwd });
-  return verifyFolder(options);
+  // Loaded on use: every command starts with this file, and verify/wrangler.ts brings execa (~100 ms of ES modules).
+  if (flags.against !== undefined) return (await import('../verify/against.js')).verifyAgainst({ ...options, against: flags.against, cwd });
+  if (flags.wrangler) return (await import('../verify/wrangler.js')).verifyThroughWrangler({ ...options, cwd });
+  return (await import('../verify/verify.js')).verifyFolder(options);
 }
 
 async function verifyCommand(flags: VerifyFlags): Promise<number> {

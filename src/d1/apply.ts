@@ -103,7 +103,8 @@ export function d1Rejection(statement: SqlStatement): string | undefined {
     }
   }
   for (const t of tokens) {
-    if (t.kind === 'word' && /^pragma_/i.test(t.text)) {
+    // `(c | 32) === 112`: the word starts with p or P (the regex only for those).
+    if (t.kind === 'word' && (t.text.charCodeAt(0) | 32) === 112 && /^pragma_/i.test(t.text)) {
       const name = t.text.slice('pragma_'.length).toLowerCase();
       if (!D1_ALLOWED_PRAGMAS.has(name)) return `not authorized: SQLITE_AUTH (D1 does not allow pragma_${name})`;
     }
@@ -111,12 +112,24 @@ export function d1Rejection(statement: SqlStatement): string | undefined {
   return undefined;
 }
 
+/** The applier's own two queries, prepared once per database (they run after every statement). */
+const counters = new WeakMap<Database.Database, { temp: Database.Statement; changes: Database.Statement }>();
+
+function countersOf(db: Database.Database): { temp: Database.Statement; changes: Database.Statement } {
+  let c = counters.get(db);
+  if (c === undefined) {
+    c = { temp: db.prepare('SELECT count(*) FROM sqlite_temp_schema').pluck(), changes: db.prepare('SELECT total_changes()').pluck() };
+    counters.set(db, c);
+  }
+  return c;
+}
+
 function tempObjectCount(db: Database.Database): number {
-  return (db.prepare('SELECT count(*) AS n FROM sqlite_temp_schema').get() as { n: number }).n;
+  return countersOf(db).temp.get() as number;
 }
 
 function totalChanges(db: Database.Database): number {
-  return (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+  return countersOf(db).changes.get() as number;
 }
 
 function errorMessage(e: unknown): string {
@@ -130,6 +143,8 @@ export interface ApplyOptions {
    * must not change the database.
    */
   beforeStatement?: (index: number, db: Database.Database) => void;
+  /** `splitStatements(sql)`, when the caller has it already (lint splits each file once). */
+  statements?: readonly SqlStatement[];
 }
 
 /** Run `sql` as one D1 query: one transaction, rolled back on any error. */
@@ -138,11 +153,12 @@ function runAsD1(
   sql: string,
   file: string,
   beforeCommit?: () => void,
-  beforeStatement?: ApplyOptions['beforeStatement'],
+  options: ApplyOptions = {},
 ): ApplyResult {
   if (db.inTransaction) throw new D1MigrationError('a transaction is already open on this database', file);
   if (tempObjectCount(db) > 0) throw new D1MigrationError('the database already has TEMP objects', file);
-  const statements = splitStatements(sql);
+  const { beforeStatement } = options;
+  const statements = options.statements ?? splitStatements(sql);
   // D1 refuses these before running anything.
   for (const s of statements) {
     const why = d1Rejection(s);
@@ -163,7 +179,8 @@ function runAsD1(
       if (!db.inTransaction) {
         throw new D1MigrationError('the statement ended the transaction, which D1 does not allow', file, s.text);
       }
-      if (tempObjectCount(db) > 0) {
+      // Only a CREATE adds to the temp schema (`CREATE TABLE temp.x`, a TEMP trigger on a main table).
+      if (leadingWords(s, 1)[0] === 'CREATE' && tempObjectCount(db) > 0) {
         throw new D1MigrationError('not authorized: SQLITE_AUTH (D1 does not allow TEMP objects)', file, s.text);
       }
     }
@@ -189,7 +206,7 @@ function runAsD1(
  * Throws D1MigrationError naming `file`.
  */
 export function applyMigration(db: Database.Database, sql: string, file: string, options: ApplyOptions = {}): ApplyResult {
-  return runAsD1(db, sql, file, undefined, options.beforeStatement);
+  return runAsD1(db, sql, file, undefined, options);
 }
 
 /**

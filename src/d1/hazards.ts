@@ -51,24 +51,61 @@ export function childrenIn(edges: readonly ForeignKeyEdge[]): ChildrenOf {
 }
 
 /**
- * childrenOf read from `db` as it is now (one statement's view: the answers are kept): only the tables whose CREATE text names the parent can
- * reference it, so only their foreign keys are read (SQLite names are case-insensitive).
+ * childrenOf read from `db` as it is now (one statement's view: the answers are kept): only the
+ * tables whose CREATE text names the parent can reference it, so only their foreign keys are
+ * considered (SQLite names are case-insensitive). A table's foreign keys follow from its name and
+ * CREATE text alone, so each pair is read once along the database's life.
  */
 export function childrenInDatabase(db: Database.Database): ChildrenOf {
-  const candidates = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND instr(lower(sql), lower(?)) > 0`).pluck();
-  const keys = db.prepare(`SELECT "table" AS parent, on_delete AS onDelete FROM pragma_foreign_key_list(?) WHERE seq = 0`);
+  const { candidates, keys, known } = childQueries(db);
   const read = new Map<string, ForeignKeyEdge[]>();
+  const keysOf = (child: string, sql: string) => {
+    const key = `${child}\u0000${sql}`;
+    let list = known.get(key);
+    if (list === undefined) known.set(key, (list = keys.all(child) as { parent: string; onDelete: string }[]));
+    return list;
+  };
   return (parent) => {
-    const known = read.get(parent);
-    if (known) return known;
-    const edges = (candidates.all(parent) as string[]).flatMap((child) =>
-      (keys.all(child) as { parent: string; onDelete: string }[])
+    const cached = read.get(parent);
+    if (cached) return cached;
+    // SQLite's instr(lower(sql), lower(parent)) > 0, after LIKE (ASCII case-insensitive; `_` and `%`
+    // in a name match more, never less) found the rows worth testing.
+    const needle = asciiLower(parent);
+    const rows = (candidates.all(`%${parent}%`) as [string, string][]).filter(([, sql]) => asciiLower(sql).includes(needle));
+    const edges = rows.flatMap(([child, sql]) =>
+      keysOf(child, sql)
         .filter((k) => k.parent.toLowerCase() === parent.toLowerCase())
         .map((k) => ({ child, parent, onDelete: k.onDelete.toUpperCase() })),
     );
     read.set(parent, edges);
     return edges;
   };
+}
+
+/** SQLite's lower() without ICU: A-Z only. */
+const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+
+interface ChildQueries {
+  candidates: Database.Statement<[string]>;
+  keys: Database.Statement<[string]>;
+  /** `name\0CREATE text` → that table's foreign keys (their first column). */
+  known: Map<string, { parent: string; onDelete: string }[]>;
+}
+
+/** childrenInDatabase's queries and what they read, kept per database (lint asks at every DROP TABLE). */
+const childQueryCache = new WeakMap<Database.Database, ChildQueries>();
+
+function childQueries(db: Database.Database): ChildQueries {
+  let q = childQueryCache.get(db);
+  if (q === undefined) {
+    q = {
+      candidates: db.prepare<[string]>(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE ?`).raw(),
+      keys: db.prepare<[string]>(`SELECT "table" AS parent, on_delete AS onDelete FROM pragma_foreign_key_list(?) WHERE seq = 0`),
+      known: new Map(),
+    };
+    childQueryCache.set(db, q);
+  }
+  return q;
 }
 
 /** parent → the foreign keys that name it (self references left out). */
@@ -128,19 +165,48 @@ export interface SchemaOutline {
 /** What one table contributes to an outline, cached by its name and CREATE text. */
 export type OutlineCache = Map<string, { columns: string[]; edges: ForeignKeyEdge[] }>;
 
+interface OutlineQueries {
+  list: Database.Statement<[]>;
+  ordinary: Database.Statement<[]>;
+  columns: Database.Statement<[string]>;
+  keys: Database.Statement<[string]>;
+  objects: Database.Statement<[]>;
+}
+
+/** readSchemaOutline's queries, prepared once per database (lint reads an outline after every file). */
+const outlineQueryCache = new WeakMap<Database.Database, OutlineQueries>();
+
+function outlineQueries(db: Database.Database): OutlineQueries {
+  let q = outlineQueryCache.get(db);
+  if (q === undefined) {
+    q = {
+      list: db.prepare<[]>(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' ORDER BY name`).raw(),
+      ordinary: db.prepare<[]>(`SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'`).pluck(),
+      columns: db.prepare<[string]>('SELECT name FROM pragma_table_xinfo(?) ORDER BY cid').pluck(),
+      keys: db.prepare<[string]>(`SELECT "table" AS parent, on_delete AS onDelete FROM pragma_foreign_key_list(?) WHERE seq = 0`),
+      objects: db.prepare<[]>(`SELECT type, name, tbl_name AS tbl FROM sqlite_schema WHERE type IN ('trigger', 'view')`),
+    };
+    outlineQueryCache.set(db, q);
+  }
+  return q;
+}
+
 /**
  * `cache` carries tables over from the previous point: only tables whose CREATE text changed (new,
  * altered, rebuilt, or renamed-into) have their PRAGMAs read again.
  */
 export function readSchemaOutline(db: Database.Database, cache: OutlineCache = new Map()): SchemaOutline {
-  const rows = db
-    .prepare(`SELECT l.name AS name, m.sql AS sql FROM pragma_table_list AS l JOIN sqlite_schema AS m ON m.name = l.name AND m.type = 'table' WHERE l.schema = 'main' AND l.type = 'table' ORDER BY l.name`)
-    .all() as { name: string; sql: string }[];
-  const columns = db.prepare('SELECT name FROM pragma_table_xinfo(?) ORDER BY cid').pluck();
-  const keys = db.prepare(`SELECT "table" AS parent, on_delete AS onDelete FROM pragma_foreign_key_list(?) WHERE seq = 0`);
+  const { list, ordinary, columns, keys, objects: others } = outlineQueries(db);
+  let rows = list.all() as [name: string, sql: string][];
+  // pragma_table_list tells ordinary tables from virtual ones and their shadow tables, which only
+  // exist beside a virtual table (SQLite stores its text as `CREATE VIRTUAL TABLE …`).
+  if (rows.some(([, sql]) => sql.startsWith('CREATE VIRTUAL TABLE '))) {
+    const ordinaryNames = new Set(ordinary.all() as string[]);
+    rows = rows.filter(([name]) => ordinaryNames.has(name));
+  }
   const tables = new Map<string, string[]>();
   const edges: ForeignKeyEdge[] = [];
-  for (const { name, sql } of rows) {
+  for (const [name, sql] of rows) {
     if (isInternalTable(name)) continue;
     const key = `${name}\u0000${sql}`;
     let entry = cache.get(key);
@@ -152,7 +218,7 @@ export function readSchemaOutline(db: Database.Database, cache: OutlineCache = n
     tables.set(name, entry.columns);
     edges.push(...entry.edges);
   }
-  const objects = db.prepare(`SELECT type, name, tbl_name AS tbl FROM sqlite_schema WHERE type IN ('trigger', 'view')`).all() as { type: string; name: string; tbl: string }[];
+  const objects = others.all() as { type: string; name: string; tbl: string }[];
   return {
     tables,
     edges,

@@ -15,7 +15,7 @@ import { journalPath } from '../snapshot/io.js';
 import { layoutIn, listMigrations, migrationSqlFile, snapshotStateAt } from '../snapshot/layout.js';
 import { journalSchema, type SchemaState } from '../snapshot/types.js';
 import { applyMigration, D1MigrationError, listMigrationFiles, openD1Database } from './apply.js';
-import { splitStatements, unquoteIdentifier } from '../sqltext/tokens.js';
+import { splitStatements, unquoteIdentifier, type SqlStatement } from '../sqltext/tokens.js';
 import { schemaDrift, type Drift } from './drift.js';
 import { handWrittenObjects, type HandWrittenObject } from './handwritten.js';
 import { readSchemaModel, type SchemaModel } from './model.js';
@@ -94,6 +94,8 @@ export interface ReplayOptions {
    * The database must be left as it is.
    */
   beforeStatement?: (tag: string, index: number, db: Database.Database) => void;
+  /** A file's statements when the caller split its text already (`splitStatements(source.sql)`), so it is not split twice. */
+  statementsOf?: (tag: string) => readonly SqlStatement[] | undefined;
 }
 
 /** The journal's tags in order; [] when there is no journal yet (a fresh project). */
@@ -191,12 +193,14 @@ function withLiteral(sql: string, index: number, identifier: string): string | u
 }
 
 /** Apply one file as D1 would, double-quoted-literal fallback included; throws the applier's error. */
-function applyAsD1(db: Database.Database, source: MigrationSource & { sql: string }, literals: DoubleQuotedLiteral[], beforeStatement?: ReplayOptions['beforeStatement']): void {
+function applyAsD1(db: Database.Database, source: MigrationSource & { sql: string }, literals: DoubleQuotedLiteral[], options: Pick<ReplayOptions, 'beforeStatement' | 'statementsOf'>): void {
   let sql = source.sql;
+  const { beforeStatement } = options;
   const hook = beforeStatement && ((index: number, d: Database.Database) => beforeStatement(source.tag, index, d));
   for (;;) {
     try {
-      applyMigration(db, sql, source.file, { beforeStatement: hook });
+      const statements = sql === source.sql ? options.statementsOf?.(source.tag) : undefined;
+      applyMigration(db, sql, source.file, { beforeStatement: hook, ...(statements ? { statements } : {}) });
       return;
     } catch (e) {
       const identifier = dqsIdentifier(e);
@@ -217,10 +221,9 @@ function applyAsD1(db: Database.Database, source: MigrationSource & { sql: strin
 export function replayMigrations(
   sources: readonly MigrationSource[],
   onApplied?: ReplayOptions['onApplied'],
-  options: Pick<ReplayOptions, 'beforeStatement' | 'into'> = {},
+  options: Pick<ReplayOptions, 'beforeStatement' | 'into' | 'statementsOf'> = {},
 ): ReplayResult {
   const db = options.into ?? openD1Database();
-  const beforeStatement = options.beforeStatement;
   const applied: string[] = [];
   const doubleQuotedLiterals: DoubleQuotedLiteral[] = [];
   for (const source of sources) {
@@ -229,7 +232,7 @@ export function replayMigrations(
       return { db, applied, doubleQuotedLiterals, failure: { tag: source.tag, file: source.file, reason: 'missing', message } };
     }
     try {
-      applyAsD1(db, { ...source, sql: source.sql }, doubleQuotedLiterals, beforeStatement);
+      applyAsD1(db, { ...source, sql: source.sql }, doubleQuotedLiterals, options);
     } catch (e) {
       return { db, applied, doubleQuotedLiterals, failure: failureOf(source, e) };
     }

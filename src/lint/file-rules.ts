@@ -23,6 +23,20 @@ export function schemaPoint(db: Database.Database | undefined, cache?: OutlineCa
   return { outline, broken: brokenViews(db, outline.views), deep: deepCascades(outline), wide: overwideTables(outline) };
 }
 
+/**
+ * schemaPoint along one replay: the outline cache is shared, and the point is read again only when
+ * the schema changed since the last read (`PRAGMA schema_version`; a file that only writes rows keeps it).
+ */
+export function schemaPointReader(): (db: Database.Database) => SchemaPoint {
+  const cache: OutlineCache = new Map();
+  let last: { version: number; point: SchemaPoint } | undefined;
+  return (db) => {
+    const version = db.pragma('schema_version', { simple: true }) as number;
+    if (last?.version !== version) last = { version, point: schemaPoint(db, cache) };
+    return last.point;
+  };
+}
+
 function lostTriggers(file: string, before: SchemaPoint, after: SchemaPoint, trace: StatementTrace): Finding[] {
   const kept = new Set(after.outline.triggers.map((t) => t.name));
   const tables = after.outline.tables;

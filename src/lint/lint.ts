@@ -12,7 +12,7 @@ import { readMigrationSources, replayMigrations, type DoubleQuotedLiteral, type 
 import { nameOf } from '../d1/sql-parse.js';
 import { splitStatements } from '../sqltext/tokens.js';
 import { UserInputError } from '../diagnostics/errors.js';
-import { lintFileChanges, schemaPoint, type SchemaPoint } from './file-rules.js';
+import { lintFileChanges, schemaPoint, schemaPointReader } from './file-rules.js';
 import { finding, type Finding } from './finding.js';
 import { finishFileLint, lineAt, lintBeforeStatement, startFileLint, type FileLint } from './statements.js';
 
@@ -79,52 +79,83 @@ function checkNames(sources: readonly MigrationSource[], only: readonly string[]
   }
 }
 
-/** Lint the migrations folder `out`. */
+/** What the rules found in one applied migration, before the replay's own findings join them. */
+interface Checked {
+  /** Per statement (finishFileLint). */
+  statements: Finding[];
+  /** Against the schema before and after the file (lintFileChanges). */
+  changes: Finding[];
+}
+
+/**
+ * Lint the migrations folder `out`. One replay; each file is split once (the replay runs the
+ * statements lint read) and checked as soon as it applied, so only the file at hand is held.
+ */
 export function lintFolder(out: string, options: LintOptions = {}): LintResult {
   const sources = readMigrationSources(out, { runner: options.runner });
   checkNames(sources, options.only, out);
-  const after = new Map<string, SchemaPoint>();
-  const files = new Map<string, FileLint>();
+  const isSelected = (s: MigrationSource) => selected(s, options.only);
   const bySource = new Map(sources.map((s) => [s.tag, s]));
+  const files = new Map<string, FileLint>();
+  const start = (s: MigrationSource) => {
+    const file = startFileLint(join(out, s.file), s.sql!);
+    files.set(s.tag, file);
+    return file;
+  };
+  const statementsOf = (tag: string) => {
+    const source = bySource.get(tag)!;
+    return isSelected(source) ? (files.get(tag) ?? start(source)).statements : undefined;
+  };
+  const begun = new Set<string>();
   const beforeStatement = (tag: string, index: number, db: Database.Database) => {
     const source = bySource.get(tag)!;
-    if (!selected(source, options.only)) return;
+    if (!isSelected(source)) return;
     // Statement 0 again: the replay runs the file a second time (a double-quoted name read as a string).
-    if (index === 0 || !files.has(tag)) files.set(tag, startFileLint(join(out, source.file), source.sql!));
-    lintBeforeStatement(files.get(tag)!, index, db);
+    const file = index === 0 && begun.has(tag) ? start(source) : (files.get(tag) ?? start(source));
+    begun.add(tag);
+    lintBeforeStatement(file, index, db);
   };
-  const cache = new Map();
-  const replay = replayMigrations(sources, (tag, db) => after.set(tag, schemaPoint(db, cache)), { beforeStatement });
-  replay.db.close();
-  const findings: Finding[] = [];
+  const point = schemaPointReader();
   let before = schemaPoint(undefined);
+  const checked = new Map<string, Checked>();
+  const onApplied = (tag: string, db: Database.Database) => {
+    const source = bySource.get(tag)!;
+    const state = point(db);
+    if (isSelected(source)) {
+      const { findings, trace } = finishFileLint(files.get(tag) ?? start(source));
+      checked.set(tag, { statements: findings, changes: lintFileChanges(join(out, source.file), before, state, trace) });
+      files.delete(tag);
+    }
+    before = state;
+  };
+  const replay = replayMigrations(sources, onApplied, { beforeStatement, statementsOf });
+  replay.db.close();
   const reached = sources.filter((s) => replay.applied.includes(s.tag) || replay.failure?.tag === s.tag);
-  for (const source of reached) {
+  const findings = reached.filter(isSelected).flatMap((source) => {
     const path = join(out, source.file);
-    const state = after.get(source.tag);
-    const file = source.sql === undefined ? undefined : (files.get(source.tag) ?? startFileLint(path, source.sql));
-    if (selected(source, options.only)) findings.push(...lintMigration(path, source, file, before, state, replay.doubleQuotedLiterals, replay.failure));
-    if (state) before = state;
-  }
-  const linted = reached.filter((s) => selected(s, options.only)).map((s) => join(out, s.file));
-  const notReached = sources.filter((s) => !reached.includes(s) && selected(s, options.only)).map((s) => join(out, s.file));
+    const file = checked.get(source.tag) ?? (source.sql === undefined ? undefined : unapplied(files.get(source.tag) ?? startFileLint(path, source.sql)));
+    return lintMigration(path, source, file, replay.doubleQuotedLiterals, replay.failure);
+  });
+  const linted = reached.filter(isSelected).map((s) => join(out, s.file));
+  const notReached = sources.filter((s) => !reached.includes(s) && isSelected(s)).map((s) => join(out, s.file));
   return { files: linted, findings, notReached };
+}
+
+/** A file the replay stopped in: its statements' findings, and no schema after it to compare. */
+function unapplied(file: FileLint): Checked {
+  return { statements: finishFileLint(file).findings, changes: [] };
 }
 
 function lintMigration(
   path: string,
   source: MigrationSource,
-  file: FileLint | undefined,
-  before: SchemaPoint,
-  after: SchemaPoint | undefined,
+  checked: Checked | undefined,
   allLiterals: readonly DoubleQuotedLiteral[],
   failure: ReplayFailure | undefined,
 ): Finding[] {
-  if (source.sql === undefined || file === undefined) return failure ? [failureFinding(path, '', failure)] : [];
+  if (source.sql === undefined || checked === undefined) return failure ? [failureFinding(path, '', failure)] : [];
   const literals = allLiterals.filter((l) => l.tag === source.tag);
-  const { findings, trace } = finishFileLint(file);
-  findings.push(...literals.map((l) => literalFinding(path, source.sql!, l)));
-  if (after) findings.push(...lintFileChanges(path, before, after, trace));
+  const findings = [...checked.statements, ...literals.map((l) => literalFinding(path, source.sql!, l)), ...checked.changes];
   if (failure?.tag === source.tag) {
     const f = failureFinding(path, source.sql, failure);
     // A statement a static rule already explained is not reported twice.

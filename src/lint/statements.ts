@@ -96,10 +96,14 @@ export interface FileLint {
   statements: SqlStatement[];
   /** 1-based line of each statement. */
   lines: number[];
+  /** The table each `DROP TABLE` names (undefined for other statements). */
+  drops: (string | undefined)[];
+  /** Each `INSERT INTO t(…) SELECT … FROM s` copy (undefined for other statements). */
+  copies: (CopyText | undefined)[];
   /** Before each statement that needs it: tables created in this file and not written since (no rows). */
   emptyAt: (Set<string> | undefined)[];
-  /** doomedTables(statements), computed at the first DROP TABLE. */
-  doomed?: Set<string>[];
+  /** doomedTables(drops, statements), computed at the first DROP TABLE. */
+  doomed?: (Set<string> | undefined)[];
   /** Findings of the rules that read the schema at a statement (lintBeforeStatement). */
   findings: Finding[];
   trace: StatementTrace;
@@ -110,26 +114,25 @@ export interface FileLint {
  * reads their rows again): a rebuild's old child tables, already copied, which drizzle-d1 drops
  * leaves first. One backward pass over the file.
  */
-function doomedTables(statements: readonly SqlStatement[]): Set<string>[] {
-  const after: Set<string>[] = new Array(statements.length);
+function doomedTables(drops: readonly (string | undefined)[], statements: readonly SqlStatement[]): (Set<string> | undefined)[] {
+  // Kept at the DROP TABLEs only, the statements that ask.
+  const after: (Set<string> | undefined)[] = new Array(statements.length);
   const doomed = new Set<string>();
   for (let i = statements.length - 1; i >= 0; i--) {
-    after[i] = new Set(doomed);
-    const st = statements[i]!;
-    const drop = isWord(st, 0, 'DROP') && isWord(st, 1, 'TABLE') ? nameAfter(st, 2) : undefined;
-    if (drop !== undefined) doomed.add(drop);
-    else for (const t of st.tokens) if (t.kind === 'word' || t.kind === 'quoted') doomed.delete(nameOf(t)!);
+    const drop = drops[i];
+    if (drop !== undefined) {
+      after[i] = new Set(doomed);
+      doomed.add(drop);
+    } else if (doomed.size > 0) for (const t of statements[i]!.tokens) if (t.kind === 'word' || t.kind === 'quoted') doomed.delete(nameOf(t)!);
   }
   return after;
 }
 
-function dropFindings(ctx: FileLint, db: Database.Database, st: SqlStatement, index: number, line: number): void {
-  const table = nameAfter(st, 2);
-  if (table === undefined) return;
+function dropFindings(ctx: FileLint, db: Database.Database, table: string, index: number, line: number): void {
   ctx.trace.droppedTables.add(table);
   const childrenOf = childrenInDatabase(db);
   if (childrenOf(table).some((e) => e.child !== table)) ctx.trace.dropsReferencedTable = true;
-  const reach = dropReach(childrenOf, table, ctx.emptyAt[index], (ctx.doomed ??= doomedTables(ctx.statements))[index]);
+  const reach = dropReach(childrenOf, table, ctx.emptyAt[index], (ctx.doomed ??= doomedTables(ctx.drops, ctx.statements))[index]);
   const at = { file: ctx.file, line, table };
   if (reach.emptied.length || reach.nulled.length) {
     const parts = [
@@ -186,9 +189,14 @@ interface ColumnRow {
   pk: number;
 }
 
+/** The query of columnsOf, prepared once per database. */
+const columnQueries = new WeakMap<Database.Database, Database.Statement<[string]>>();
+
 /** A table's columns at this statement (none when it does not exist). */
 function columnsOf(db: Database.Database, table: string): ColumnRow[] {
-  return db.prepare('SELECT name, "notnull", pk FROM pragma_table_xinfo(?)').all(table) as ColumnRow[];
+  let query = columnQueries.get(db);
+  if (query === undefined) columnQueries.set(db, (query = db.prepare<[string]>('SELECT name, "notnull", pk FROM pragma_table_xinfo(?)')));
+  return query.all(table) as ColumnRow[];
 }
 
 /** D1-410: a copy of a nullable column into a NOT NULL one, as is. */
@@ -227,15 +235,15 @@ function textFindings(ctx: FileLint, st: SqlStatement, index: number): Finding[]
   return out;
 }
 
-/** Whether a rule needs the schema as it stands at this statement. */
-const needsSchema = (st: SqlStatement) => (isWord(st, 0, 'DROP') && isWord(st, 1, 'TABLE')) || copyOf(st) !== undefined;
+/** The table a `DROP TABLE` statement drops, or undefined. */
+const droppedBy = (st: SqlStatement) => (isWord(st, 0, 'DROP') && isWord(st, 1, 'TABLE') ? nameAfter(st, 2) : undefined);
 
 /** `offset → line` for offsets met in increasing order, counting each newline once. */
 function lineCounter(text: string): (offset: number) => number {
-  let at = 0;
+  let next = text.indexOf('\n');
   let line = 1;
   return (offset) => {
-    for (; at < offset; at++) if (text.charCodeAt(at) === 10) line++;
+    for (; next !== -1 && next < offset; next = text.indexOf('\n', next + 1)) line++;
     return line;
   };
 }
@@ -266,20 +274,21 @@ export function startFileLint(file: string, sql: string): FileLint {
   const lineOf = lineCounter(sql);
   const trace: StatementTrace = { droppedTables: new Set(), droppedTriggers: new Set(), dropsReferencedTable: false };
   const empty = new Set<string>();
-  const emptyAt = statements.map((st) => {
-    const here = needsSchema(st) || addsNotNullWithoutDefault(st) ? new Set(empty) : undefined;
+  const drops = statements.map(droppedBy);
+  const copies = statements.map(copyOf);
+  const emptyAt = statements.map((st, i) => {
+    const here = drops[i] !== undefined || copies[i] !== undefined || addsNotNullWithoutDefault(st) ? new Set(empty) : undefined;
     trackStatement(empty, trace, st);
     return here;
   });
-  return { file, sql, statements, lines: statements.map((st) => lineOf(st.start)), emptyAt, findings: [], trace };
+  return { file, sql, statements, lines: statements.map((st) => lineOf(st.start)), drops, copies, emptyAt, findings: [], trace };
 }
 
 /** The rules that read the schema just before statement `index` runs (the replay's beforeStatement). */
 export function lintBeforeStatement(ctx: FileLint, index: number, db: Database.Database): void {
-  const st = ctx.statements[index];
-  if (st === undefined || !needsSchema(st)) return;
-  if (isWord(st, 0, 'DROP') && isWord(st, 1, 'TABLE')) dropFindings(ctx, db, st, index, ctx.lines[index]!);
-  const copy = copyOf(st);
+  const drop = ctx.drops[index];
+  if (drop !== undefined) dropFindings(ctx, db, drop, index, ctx.lines[index]!);
+  const copy = ctx.copies[index];
   if (copy) nullIntoNotNull(ctx, db, copy, index);
 }
 

@@ -24,69 +24,81 @@ export interface Token {
   end: number;
 }
 
-function isWordStart(ch: string): boolean {
-  return /[A-Za-z_]/.test(ch) || ch.charCodeAt(0) >= 0x80;
+// Character classes by UTF-16 code unit (the tokenizer runs over every migration lint replays).
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** `[A-Za-z_]` or any non-ASCII unit. */
+const isWordStart = (c: number) => isLetter(c) || c === 95 || c >= 0x80;
+/** `[A-Za-z0-9_$]` or any non-ASCII unit. */
+const isWordChar = (c: number) => isWordStart(c) || isDigit(c) || c === 36;
+/** `[0-9A-Za-z_.]`: the rest of a number. */
+const isNumberChar = (c: number) => isDigit(c) || isLetter(c) || c === 95 || c === 46;
+
+/** The end of the quoted token that starts at `i` with `quote` (a doubled quote stays inside). */
+function quotedEnd(sql: string, i: number, quote: number): number {
+  const n = sql.length;
+  i++;
+  while (i < n) {
+    if (sql.charCodeAt(i) === quote) {
+      if (sql.charCodeAt(i + 1) === quote) {
+        i += 2;
+        continue;
+      }
+      return i + 1;
+    }
+    i++;
+  }
+  return i;
 }
 
-function isWordChar(ch: string): boolean {
-  return /[A-Za-z0-9_$]/.test(ch) || ch.charCodeAt(0) >= 0x80;
+const KINDS: readonly TokenKind[] = ['ws', 'comment', 'word', 'quoted', 'string', 'semi', 'other'];
+const [WS, COMMENT, WORD, QUOTED, STRING, SEMI, OTHER] = [0, 1, 2, 3, 4, 5, 6];
+
+/** A scanner step's result: where the token ends and its index in KINDS. */
+const at = (end: number, kind: number) => end * 8 + kind;
+
+/** One scanner step: the token that starts at `i`, as `at(end, kind)` (nothing allocated). */
+function scan(sql: string, i: number): number {
+  const n = sql.length;
+  const c = sql.charCodeAt(i);
+  if (isSpace(c)) {
+    let j = i + 1;
+    while (j < n && isSpace(sql.charCodeAt(j))) j++;
+    return at(j, WS);
+  }
+  if (c === 45 && sql.charCodeAt(i + 1) === 45) {
+    // -- … : the newline itself is whitespace
+    const nl = sql.indexOf('\n', i);
+    return at(nl === -1 ? n : nl, COMMENT);
+  }
+  if (c === 47 && sql.charCodeAt(i + 1) === 42) {
+    const close = sql.indexOf('*/', i + 2);
+    return at(close === -1 ? n : close + 2, COMMENT);
+  }
+  if (c === 39 || c === 34 || c === 96) return at(quotedEnd(sql, i, c), c === 39 ? STRING : QUOTED);
+  if (c === 91) {
+    const close = sql.indexOf(']', i + 1);
+    return at(close === -1 ? n : close + 1, QUOTED);
+  }
+  if (c === 59) return at(i + 1, SEMI);
+  let j = i + 1;
+  if (isWordStart(c)) {
+    while (j < n && isWordChar(sql.charCodeAt(j))) j++;
+    return at(j, WORD);
+  }
+  if (isDigit(c)) while (j < n && isNumberChar(sql.charCodeAt(j))) j++;
+  return at(j, OTHER);
 }
 
 /** Tokenise SQL text. Unterminated strings or comments run to the end of the text. */
 export function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
-  let i = 0;
-  const n = sql.length;
-  const push = (kind: TokenKind, start: number, end: number): void => {
-    tokens.push({ kind, text: sql.slice(start, end), start, end });
-  };
-  while (i < n) {
-    const ch = sql[i]!;
-    const start = i;
-    if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === '\f') {
-      while (i < n && /[ \t\n\r\f]/.test(sql[i]!)) i++;
-      push('ws', start, i);
-    } else if (ch === '-' && sql[i + 1] === '-') {
-      const nl = sql.indexOf('\n', i);
-      i = nl === -1 ? n : nl; // the newline itself is whitespace
-      push('comment', start, i);
-    } else if (ch === '/' && sql[i + 1] === '*') {
-      const close = sql.indexOf('*/', i + 2);
-      i = close === -1 ? n : close + 2;
-      push('comment', start, i);
-    } else if (ch === "'" || ch === '"' || ch === '`') {
-      i++;
-      while (i < n) {
-        if (sql[i] === ch) {
-          if (sql[i + 1] === ch) {
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        i++;
-      }
-      push(ch === "'" ? 'string' : 'quoted', start, i);
-    } else if (ch === '[') {
-      const close = sql.indexOf(']', i + 1);
-      i = close === -1 ? n : close + 1;
-      push('quoted', start, i);
-    } else if (ch === ';') {
-      i++;
-      push('semi', start, i);
-    } else if (isWordStart(ch)) {
-      i++;
-      while (i < n && isWordChar(sql[i]!)) i++;
-      push('word', start, i);
-    } else if (/[0-9]/.test(ch)) {
-      i++;
-      while (i < n && /[0-9A-Za-z_.]/.test(sql[i]!)) i++;
-      push('other', start, i);
-    } else {
-      i++;
-      push('other', start, i);
-    }
+  for (let i = 0; i < sql.length; ) {
+    const step = scan(sql, i);
+    const end = Math.floor(step / 8);
+    tokens.push({ kind: KINDS[step % 8]!, text: sql.slice(i, end), start: i, end });
+    i = end;
   }
   return tokens;
 }
@@ -98,7 +110,7 @@ export function unquoteIdentifier(token: Token): string {
   if (t.startsWith('[')) return t.slice(1, t.endsWith(']') ? -1 : undefined);
   const q = t[0]!;
   const body = t.length >= 2 && t.endsWith(q) ? t.slice(1, -1) : t.slice(1);
-  return body.split(q + q).join(q);
+  return body.includes(q) ? body.split(q + q).join(q) : body;
 }
 
 export interface SqlStatement {
@@ -141,6 +153,9 @@ function classify(token: Token): number {
     case 'semi':
       return tkSEMI;
     case 'word': {
+      // The keywords below have 3, 4, 6, 7 or 9 letters; other words need no upper-casing.
+      const length = token.text.length;
+      if (length !== 3 && length !== 4 && length !== 6 && length !== 7 && length !== 9) return tkOTHER;
       const w = token.text.toUpperCase();
       if (w === 'CREATE') return tkCREATE;
       if (w === 'TRIGGER') return tkTRIGGER;
@@ -163,18 +178,25 @@ export function splitStatements(sql: string): SqlStatement[] {
   let state = 0;
   let current: Token[] = [];
   const flush = (terminated: boolean): void => {
-    const significant = current.filter((t) => t.kind !== 'ws' && t.kind !== 'comment');
-    if (significant.some((t) => t.kind !== 'semi')) {
-      const first = significant[0]!;
-      const last = significant[significant.length - 1]!;
-      out.push({ text: sql.slice(first.start, last.end), start: first.start, tokens: significant, terminated });
+    if (current.some((t) => t.kind !== 'semi')) {
+      const first = current[0]!;
+      const last = current[current.length - 1]!;
+      out.push({ text: sql.slice(first.start, last.end), start: first.start, tokens: current, terminated });
     }
     current = [];
   };
-  for (const token of tokenize(sql)) {
-    current.push(token);
-    state = TRANS[state]![classify(token)]!;
-    if (token.kind === 'semi' && state === 1) flush(true);
+  for (let i = 0; i < sql.length; ) {
+    const step = scan(sql, i);
+    const end = Math.floor(step / 8);
+    const kind = step % 8;
+    // Whitespace and comments are tkWS, which leaves every state as it is: they need no token.
+    if (kind !== WS && kind !== COMMENT) {
+      const token: Token = { kind: KINDS[kind]!, text: sql.slice(i, end), start: i, end };
+      current.push(token);
+      state = TRANS[state]![classify(token)]!;
+      if (kind === SEMI && state === 1) flush(true);
+    }
+    i = end;
   }
   flush(false);
   return out;
