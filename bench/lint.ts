@@ -20,12 +20,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CORE, repoRoot, TempProject } from '../test/support/project.js';
+import { numberFlag } from './args.js';
 
 const argv = process.argv.slice(2);
-const numberFlag = (name: string, fallback: number): number => {
-  const i = argv.indexOf(name);
-  return i < 0 ? fallback : Number(argv[i + 1]);
-};
 const RUNS = numberFlag('--runs', 5);
 const MIGRATIONS = numberFlag('--migrations', 200);
 const CHAIN = 12;

@@ -19,12 +19,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SchemaState, Table } from '../src/snapshot/types.js';
+import { numberFlag } from './args.js';
 
 const argv = process.argv.slice(2);
-const numberFlag = (name: string, fallback: number): number => {
-  const i = argv.indexOf(name);
-  return i < 0 ? fallback : Number(argv[i + 1]);
-};
 const RUNS = numberFlag('--runs', 15);
 const COLD = numberFlag('--cold', 7);
 /** Every how many migrations a custom one adds an FTS5 table (--fts-every 5: every custom migration). */

@@ -12,12 +12,9 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { verifyFolder } from '../src/verify/verify.js';
+import { numberFlag } from './args.js';
 
 const argv = process.argv.slice(2);
-const numberFlag = (name: string, fallback: number): number => {
-  const i = argv.indexOf(name);
-  return i < 0 ? fallback : Number(argv[i + 1]);
-};
 const RUNS = numberFlag('--runs', 3);
 const MIGRATIONS = numberFlag('--migrations', 200);
 const TABLES = numberFlag('--tables', 50);

@@ -24,6 +24,7 @@ import { nextFolderTag, prevIdsOf, readFoldersLayout, type FoldersLayout } from 
 import type { SchemaState } from './snapshot/types.js';
 import { formatV7Snapshot, renamesOf, stateFromDdl, type DdlEntity, type SnapshotV7 } from './snapshot/v7.js';
 import { wranglerPatternWarnings } from './snapshot/wrangler.js';
+import { readWranglerConfig, type WranglerConfig } from './snapshot/wrangler-config.js';
 import { lockMigrationsFolder } from './write/lock.js';
 import { planWithRealSchema } from './plan-with-folder.js';
 
@@ -71,11 +72,12 @@ export async function generateInFolders(options: FoldersOptions, config: Resolve
   try {
     const layout = readFoldersLayout(config.out);
     const sample = layout.migrations.at(-1)?.tag ?? '00000000000000_init';
-    const warnings = [...layout.warnings, ...wranglerPatternWarnings(config.projectRoot, config.out, 'folders', sample), ...casingWarnings(config)];
+    const wrangler = readWranglerConfig(config.projectRoot);
+    const warnings = [...layout.warnings, ...wranglerPatternWarnings(wrangler, config.projectRoot, config.out, 'folders', sample), ...casingWarnings(config)];
     const prev = stateFromDdl(layout.latest?.ddl ?? []);
     if (!ddl) {
       const custom = readFileSync(packageFile('templates/custom-migration.sql'), 'utf8');
-      return write(options, config, layout, warnings, { sql: custom, snapshot: customSnapshot(layout), plan: null, down: { custom: true, state: prev } });
+      return write(options, config, { layout, wrangler }, warnings, { sql: custom, snapshot: customSnapshot(layout), plan: null, down: { custom: true, state: prev } });
     }
     const cur = stateFromDdl(ddl);
     const decided = options.hints?.length ? hintsToRenames(options.hints, prev, cur) : options.renames;
@@ -88,7 +90,7 @@ export async function generateInFolders(options: FoldersOptions, config: Resolve
     if (refusals.length) throw new PlanRefusal(refusals, schemaFiles(config.schema, config.projectRoot));
     const snapshot: SnapshotV7 = { version: '7', dialect: 'sqlite', id: crypto.randomUUID(), prevIds: prevIdsOf(layout.latest), ddl, renames: renamesOf(diff.meta) };
     const down: DownSource = { prev, cur, renames, backfill: options.backfill ?? {}, ...(handWritten ? { handWritten } : {}) };
-    return write(options, config, layout, warnings, { sql: renderMigration(plan, config.breakpoints), snapshot: { text: formatV7Snapshot(snapshot), id: snapshot.id }, plan, down });
+    return write(options, config, { layout, wrangler }, warnings, { sql: renderMigration(plan, config.breakpoints), snapshot: { text: formatV7Snapshot(snapshot), id: snapshot.id }, plan, down });
   } finally {
     unlock();
   }
@@ -116,12 +118,13 @@ interface NewFiles {
   down: DownSource;
 }
 
-async function write(options: FoldersOptions, config: ResolvedConfig, layout: FoldersLayout, warnings: string[], files: NewFiles): Promise<FoldersResult> {
+async function write(options: FoldersOptions, config: ResolvedConfig, folder: { layout: FoldersLayout; wrangler: WranglerConfig }, warnings: string[], files: NewFiles): Promise<FoldersResult> {
+  const { layout, wrangler } = folder;
   const [{ writeFilesAtomically }, { randomSuffix }, rollbacks] = await Promise.all([import('./write/files.js'), import('./write/names.js'), import('./rollback/generate.js')]);
   const tag = nextFolderTag(layout.migrations, options.now ?? new Date(), options.flags.name ?? randomSuffix());
   const snapshotPath = join(config.out, tag, 'snapshot.json');
   const sqlPath = join(config.out, tag, 'migration.sql');
-  const next = { layout: 'folders' as const, tag, when: undefined, previous: layout.migrations.at(-1)?.tag ?? null };
+  const next = { layout: 'folders' as const, tag, when: undefined, previous: layout.migrations.at(-1)?.tag ?? null, wrangler };
   const rollback = rollbacks.rollbackWanted(options.rollback, config, next) ? rollbacks.rollbackForGenerate(config, next, files.down) : null;
   // Snapshot first: a folder with a snapshot and no migration.sql is reported (D1-631), never applied.
   if (!options.dryRun) {

@@ -205,12 +205,14 @@ async function writeMigration(
   plan: Plan | null,
   down: DownSource,
 ): Promise<GenerateResult> {
-  const [{ writeFilesAtomically }, { migrationTag }, rollbacks, { wranglerPatternWarnings }] = await Promise.all([
+  const [{ writeFilesAtomically }, { migrationTag }, rollbacks, { wranglerPatternWarnings }, { readWranglerConfig }] = await Promise.all([
     import('./write/files.js'),
     import('./write/names.js'),
     import('./rollback/generate.js'),
     import('./snapshot/wrangler.js'),
+    import('./snapshot/wrangler-config.js'),
   ]);
+  const wrangler = readWranglerConfig(config.projectRoot);
   const { journal } = folder;
   const tag = migrationTag(config.prefix as Prefix, journal, now, options.flags.name);
   const last = journal.entries.at(-1);
@@ -222,7 +224,7 @@ async function writeMigration(
     entries: [...journal.entries, { idx: last ? last.idx + 1 : 0, version: '6', when, tag, breakpoints: config.breakpoints }],
   };
   // The down file (rollback/<tag>.down.sql): a leftover of an interrupted run for this new tag is replaced.
-  const next = { layout: 'journal' as const, tag, when, previous: last?.tag ?? null };
+  const next = { layout: 'journal' as const, tag, when, previous: last?.tag ?? null, wrangler };
   const rollback = rollbacks.rollbackWanted(options.rollback, config, next) ? rollbacks.rollbackForGenerate(config, next, down) : null;
   const sqlPath = join(config.out, `${tag}.sql`);
   const snapshotPath = join(config.out, 'meta', `${tagPrefix(tag)}_snapshot.json`);
@@ -239,6 +241,6 @@ async function writeMigration(
     { path: journalPath(config.out), content: formatJournal(nextJournal), mode: 'replace' },
   ];
   if (!options.dryRun) writeFilesAtomically(files);
-  const warnings = [...folderWarnings(folder), ...wranglerPatternWarnings(config.projectRoot, config.out, 'journal', tag)];
+  const warnings = [...folderWarnings(folder), ...wranglerPatternWarnings(wrangler, config.projectRoot, config.out, 'journal', tag)];
   return { config, warnings, migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id, rollback: rollback && rollbacks.writtenDownFile(rollback) } };
 }

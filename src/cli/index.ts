@@ -16,6 +16,7 @@ import { terminalResolver } from './prompt.js';
 import { errorText, planReport, planSummaryLines, diagnosticJson } from './report.js';
 import { shellQuote } from './quote.js';
 import { errnoOf, fileSystemError } from '../diagnostics/fs.js';
+import { collect, withRowAnswers } from './options.js';
 import { registerRollback } from './rollback.js';
 import { registerVerify } from './verify.js';
 import { registerLint } from './lint.js';
@@ -36,7 +37,6 @@ interface CliOptions extends GenerateFlags {
 // commander is CommonJS: require() skips the ES-module wrapper Node would build around it (~5 ms).
 const { Command, Option } = createRequire(import.meta.url)('commander') as typeof Commander;
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function printSummary(result: GenerateResult, out: (s: string) => void, dryRun = false) {
   const m = result.migration!;
@@ -176,24 +176,24 @@ export function program(): Commander.Command {
     // other, so that they carry a code and --json gets JSON; help and --version exit as usual.
     .exitOverride()
     .configureOutput({ outputError: () => {} });
-  cmd
-    .command('generate')
-    .description('diff your Drizzle schema against the migrations folder and write a D1-safe migration')
-    .option('--config <path>', 'path to drizzle.config.ts|js|json')
-    .option('--dialect <dialect>', 'sqlite (D1)')
-    .option('--schema <path>', 'schema file, folder or glob')
-    .option('--out <dir>', 'migrations folder')
-    .option('--casing <casing>', 'camelCase or snake_case')
-    .option('--driver <driver>', 'drizzle driver (d1-http, durable-sqlite, …)')
-    .addOption(new Option('--breakpoints [bool]', 'write --> statement-breakpoint markers').argParser((v) => v !== 'false'))
-    .option('--name <name>', 'migration name (file suffix)')
-    .option('--custom', 'write an empty migration for your own SQL')
-    .option('--prefix <prefix>', 'index | timestamp | supabase | unix')
-    .option('--hints <json>', 'rename answers as drizzle-kit 1.0 hints JSON')
-    .option('--hints-file <path>', 'file holding hints JSON')
-    .option('--rename <old=new>', 'rename a table (users=accounts) or column (users.name=users.full_name); repeatable', collect)
-    .option('--backfill <table.column=sql>', 'value for existing rows of a NOT NULL column without a default; repeatable', collect)
-    .option('--assume-not-null <table.column>', 'a column made NOT NULL that you checked holds no NULL; repeatable', collect)
+  withRowAnswers(
+    cmd
+      .command('generate')
+      .description('diff your Drizzle schema against the migrations folder and write a D1-safe migration')
+      .option('--config <path>', 'path to drizzle.config.ts|js|json')
+      .option('--dialect <dialect>', 'sqlite (D1)')
+      .option('--schema <path>', 'schema file, folder or glob')
+      .option('--out <dir>', 'migrations folder')
+      .option('--casing <casing>', 'camelCase or snake_case')
+      .option('--driver <driver>', 'drizzle driver (d1-http, durable-sqlite, …)')
+      .addOption(new Option('--breakpoints [bool]', 'write --> statement-breakpoint markers').argParser((v) => v !== 'false'))
+      .option('--name <name>', 'migration name (file suffix)')
+      .option('--custom', 'write an empty migration for your own SQL')
+      .option('--prefix <prefix>', 'index | timestamp | supabase | unix')
+      .option('--hints <json>', 'rename answers as drizzle-kit 1.0 hints JSON')
+      .option('--hints-file <path>', 'file holding hints JSON')
+      .option('--rename <old=new>', 'rename a table (users=accounts) or column (users.name=users.full_name); repeatable', collect),
+  )
     .option('--json', 'print the result and the plan as JSON')
     .option('--dry-run', 'show what would be written, write nothing')
     .option('--no-rollback', 'do not write the rollback file (rollback/<tag>.down.sql, or <folder>/down.sql) beside the migration')

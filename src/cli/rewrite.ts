@@ -9,6 +9,7 @@ import type * as Commander from 'commander';
 import { displayPath, UserInputError } from '../diagnostics/errors.js';
 import type { RewriteItem } from '../rewrite/rewrite.js';
 import { migrationsFolder, reportCommandError, type FolderOptions } from './lint.js';
+import { withRowAnswers } from './options.js';
 import { diagnosticLines } from './report.js';
 
 interface RewriteCliOptions extends FolderOptions {
@@ -20,7 +21,6 @@ interface RewriteCliOptions extends FolderOptions {
   assumeNotNull?: string[];
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function backfillOf(values: readonly string[] = []): Record<string, string> {
   return Object.fromEntries(values.map((v) => {
@@ -88,8 +88,7 @@ async function rewriteCommand(tags: string[], opts: RewriteCliOptions): Promise<
 }
 
 export function registerRewrite(program: Commander.Command): void {
-  program
-    .command('rewrite')
+  withRowAnswers(program.command('rewrite'))
     .description("regenerate pending migrations' SQL from their snapshots with drizzle-d1's planner (snapshots and journal kept)")
     .argument('[tags...]', 'migrations to rewrite')
     .option('--pending-after <tag>', 'rewrite every migration after this one')
@@ -98,8 +97,6 @@ export function registerRewrite(program: Commander.Command): void {
     .option('--yes', 'write without asking')
     .option('--force', 'rewrite even a migration the local D1 state lists as applied')
     .option('--dry-run', 'show the diff, write nothing')
-    .option('--backfill <table.column=sql>', 'value for existing rows of a NOT NULL column without a default; repeatable', collect)
-    .option('--assume-not-null <table.column>', 'a column made NOT NULL that you checked holds no NULL; repeatable', collect)
     .action(async (tags: string[], opts: RewriteCliOptions) => {
       try {
         process.exitCode = await rewriteCommand(tags, opts);

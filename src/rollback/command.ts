@@ -15,6 +15,7 @@ import { layoutOf, readFoldersLayout, readSnapshotV7, rollbackPath, type LayoutK
 import { emptyState, type SchemaState } from '../snapshot/types.js';
 import { stateFromDdl } from '../snapshot/v7.js';
 import { databaseRunning, suggestedPattern } from '../snapshot/wrangler.js';
+import { readWranglerConfig, type WranglerConfig } from '../snapshot/wrangler-config.js';
 import { splitStatements } from '../sqltext/tokens.js';
 import { writeFilesAtomically } from '../write/files.js';
 import { rollbackFile, type RollbackFile } from './file.js';
@@ -107,9 +108,9 @@ function writtenByHand(m: Located): boolean {
 }
 
 /** D1-637: a down file written where wrangler's migrations_pattern would run it as a migration. */
-function checkNotAMigration(projectRoot: string, out: string, m: Located): void {
+function checkNotAMigration(wrangler: WranglerConfig, projectRoot: string, out: string, m: Located): void {
   const path = rollbackPath(out, m.layout, m.tag);
-  const db = databaseRunning(projectRoot, out, relative(out, path).split(sep).join('/'));
+  const db = databaseRunning(wrangler, projectRoot, out, relative(out, path).split(sep).join('/'));
   if (!db) return;
   throw new UserInputError('D1-637',
     `${displayPath(db.file!)} sets "migrations_pattern": "${db.migrationsPattern}", which matches ${displayPath(path)}: wrangler d1 migrations apply would run the rollback as a migration. ` +
@@ -129,12 +130,13 @@ export async function rollbackCommand(options: RollbackCommandOptions): Promise<
   const sides = writtenByHand(m)
     ? { tag: m.tag, prev: m.prev, cur: m.cur, renames: { tables: {}, columns: {} }, custom: true }
     : { tag: m.tag, prev: m.prev, cur: m.cur, renames: m.renames, handWritten };
-  const at = { out: config.out, layout: m.layout, tag: m.tag, when: m.when };
+  const wrangler = readWranglerConfig(config.projectRoot);
+  const at = { out: config.out, layout: m.layout, tag: m.tag, when: m.when, wrangler };
   const file = rollbackFile(sides, at, { projectRoot: config.projectRoot, breakpoints: m.breakpoints, previous: m.previous });
   const result = (text: string, status: RollbackCommandResult['status']) => ({ file, text, status, projectRoot: config.projectRoot });
   if (options.print) return result(file.text, 'printed');
   if (existsSync(file.path)) return result(readFileSync(file.path, 'utf8'), 'kept');
-  checkNotAMigration(config.projectRoot, config.out, m);
+  checkNotAMigration(wrangler, config.projectRoot, config.out, m);
   writeFilesAtomically([{ path: file.path, content: file.text, mode: 'create' }]);
   return result(file.text, 'written');
 }

@@ -6,7 +6,7 @@
  * drizzle-orm 1.0's migrator and wrangler's `<dir>/*\/migration.sql` pattern never read.
  */
 import { relative, sep } from 'node:path';
-import { wranglerDatabase } from '../snapshot/wrangler-config.js';
+import { databaseFor, type WranglerConfig } from '../snapshot/wrangler-config.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { migrationSqlFile, rollbackPath, type LayoutKind } from '../snapshot/layout.js';
 import { planDown, type DownPlan, type MigrationSides } from './down.js';
@@ -28,11 +28,13 @@ export interface MigrationAt {
   layout: LayoutKind;
   tag: string;
   when: number | undefined;
+  /** The project's wrangler config, read once per run. */
+  wrangler: WranglerConfig;
 }
 
 /** The runbook's commands for migration `at` in the project at `projectRoot`. */
 export function runbookFor(projectRoot: string, at: MigrationAt): Runbook {
-  const db = wranglerDatabase(projectRoot, at.out);
+  const db = databaseFor(at.wrangler, projectRoot, at.out);
   const file = relative(projectRoot, rollbackPath(at.out, at.layout, at.tag)).split(sep).join('/');
   return { tag: at.tag, layout: at.layout, db: db.name, migrationsTable: db.migrationsTable, file, backup: `backup-before-rollback-${at.tag}.sql`, when: at.when };
 }

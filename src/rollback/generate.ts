@@ -12,6 +12,7 @@ import type { Renames } from '../diff/types.js';
 import { rollbackPath, type LayoutKind } from '../snapshot/layout.js';
 import type { SchemaState } from '../snapshot/types.js';
 import { databaseRunning } from '../snapshot/wrangler.js';
+import type { WranglerConfig } from '../snapshot/wrangler-config.js';
 import { rollbackFile, type RollbackFile } from './file.js';
 
 /** What generate knows of the migration it writes: both schemas and the renames, or that it is --custom. */
@@ -35,6 +36,8 @@ export interface NewMigration {
   tag: string;
   when: number | undefined;
   previous: string | null;
+  /** The project's wrangler config, read once per run. */
+  wrangler: WranglerConfig;
 }
 
 /**
@@ -45,7 +48,7 @@ export interface NewMigration {
 export function rollbackWanted(flag: boolean | undefined, config: ResolvedConfig, m: NewMigration): boolean {
   if (flag === false || config.rollback === false) return false;
   const file = relative(config.out, rollbackPath(config.out, m.layout, m.tag)).split(sep).join('/');
-  return databaseRunning(config.projectRoot, config.out, file) === undefined;
+  return databaseRunning(m.wrangler, config.projectRoot, config.out, file) === undefined;
 }
 
 /** Hand-written objects of the folder's replayed database (before this migration, which keeps them), replayed only if asked. */
@@ -62,6 +65,6 @@ export function rollbackForGenerate(config: ResolvedConfig, m: NewMigration, sou
   const sides = 'custom' in source
     ? { tag: m.tag, prev: source.state, cur: source.state, renames: { tables: {}, columns: {} }, custom: true }
     : { tag: m.tag, ...source, handWritten: source.handWritten ? () => source.handWritten! : handWrittenOf(config.out) };
-  const at = { out: config.out, layout: m.layout, tag: m.tag, when: m.when };
+  const at = { out: config.out, layout: m.layout, tag: m.tag, when: m.when, wrangler: m.wrangler };
   return rollbackFile(sides, at, { projectRoot: config.projectRoot, breakpoints: config.breakpoints, previous: m.previous });
 }

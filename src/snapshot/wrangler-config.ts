@@ -97,8 +97,10 @@ export const databasesFor = (config: WranglerConfig, projectRoot: string, out: s
   config.databases.filter((db) => migrationsDirOf(db) === outRelative(projectRoot, out));
 
 /** The D1 database the runbook names: the one whose migrations folder is `out`, else the first, else `<DB>`. */
-export function wranglerDatabase(projectRoot: string, out?: string): WranglerDatabase {
-  const config = readWranglerConfig(projectRoot);
+export function databaseFor(config: WranglerConfig, projectRoot: string, out?: string): WranglerDatabase {
   const db = (out === undefined ? undefined : databasesFor(config, projectRoot, out)[0]) ?? config.databases[0];
   return db ?? { ...DEFAULT, ...(config.file ? { file: config.file } : {}) };
 }
+
+/** databaseFor the wrangler config of `projectRoot`, read now. */
+export const wranglerDatabase = (projectRoot: string, out?: string): WranglerDatabase => databaseFor(readWranglerConfig(projectRoot), projectRoot, out);

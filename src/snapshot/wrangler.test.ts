@@ -18,7 +18,7 @@ function project(files: Record<string, string>): string {
 
 const jsonc = (db: Record<string, string>) => `{\n  // D1\n  "d1_databases": [\n    ${JSON.stringify({ binding: 'DB', database_name: 'app', ...db })},\n  ],\n}\n`;
 const codes = (root: string, layout: LayoutKind, tag = '20261202093000_init') =>
-  wranglerPatternWarnings(root, join(root, 'drizzle'), layout, tag).map((w) => /^\[(D1-\d+)\]/.exec(w)?.[1]);
+  wranglerPatternWarnings(readWranglerConfig(root), root, join(root, 'drizzle'), layout, tag).map((w) => /^\[(D1-\d+)\]/.exec(w)?.[1]);
 
 describe("the wrangler config's D1 databases", () => {
   it('are read from wrangler.jsonc (comments, trailing commas) and wrangler.toml (tables and inline arrays)', () => {
@@ -59,15 +59,15 @@ describe('migrations_pattern, as wrangler 4.98+ matches it', () => {
     ] as const) {
       const root = project({ 'wrangler.jsonc': jsonc({ migrations_dir: 'drizzle', migrations_pattern: pattern }) });
       expect(codes(root, layout, layout === 'folders' ? '20261202093000_init' : '0000_init')).toEqual(['D1-636']);
-      expect(databaseRunning(root, join(root, 'drizzle'), runs)?.name).toBe('app');
+      expect(databaseRunning(readWranglerConfig(root), root, join(root, 'drizzle'), runs)?.name).toBe('app');
     }
   });
 
   it('beside a journal, the default pattern reads top-level files only: no warning, rollback/ is never run', () => {
     const root = project({ 'wrangler.jsonc': jsonc({ migrations_dir: 'drizzle' }) });
     expect(codes(root, 'journal', '0000_init')).toEqual([]);
-    expect(databaseRunning(root, join(root, 'drizzle'), 'rollback/0000_init.down.sql')).toBeUndefined();
-    expect(databaseRunning(root, join(root, 'drizzle'), '0000_init.sql')?.name).toBe('app');
+    expect(databaseRunning(readWranglerConfig(root), root, join(root, 'drizzle'), 'rollback/0000_init.down.sql')).toBeUndefined();
+    expect(databaseRunning(readWranglerConfig(root), root, join(root, 'drizzle'), '0000_init.sql')?.name).toBe('app');
     // A database reading another folder says nothing about this one.
     expect(codes(project({ 'wrangler.jsonc': jsonc({ migrations_dir: 'other' }) }), 'folders')).toEqual([]);
   });

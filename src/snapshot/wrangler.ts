@@ -7,7 +7,7 @@
  * would run snapshots or rollback files as migrations. Matching uses minimatch, as wrangler does.
  */
 import { Minimatch } from 'minimatch';
-import { databasesFor, migrationsDirOf, normalizeRelative, readWranglerConfig, type WranglerDatabase } from './wrangler-config.js';
+import { databasesFor, migrationsDirOf, normalizeRelative, type WranglerConfig, type WranglerDatabase } from './wrangler-config.js';
 import { displayPath } from '../diagnostics/errors.js';
 import { migrationSqlFile, type LayoutKind } from './layout.js';
 
@@ -52,14 +52,13 @@ function patternProblem(db: WranglerDatabase, layout: LayoutKind, sample: string
 }
 
 /** One warning per wrangler D1 database reading `out` whose pattern misses the migrations or takes other files too. */
-export function wranglerPatternWarnings(projectRoot: string, out: string, layout: LayoutKind, sampleTag: string): string[] {
-  const config = readWranglerConfig(projectRoot);
+export function wranglerPatternWarnings(config: WranglerConfig, projectRoot: string, out: string, layout: LayoutKind, sampleTag: string): string[] {
   if (!config.file) return [];
   const where = `${displayPath(config.file)} (migrations_dir ${displayPath(out)})`;
   return databasesFor(config, projectRoot, out).flatMap((db) => patternProblem(db, layout, sampleTag, where) ?? []);
 }
 
 /** The wrangler D1 database reading `out` that would run `file` (relative to `out`) as a migration, if any. */
-export function databaseRunning(projectRoot: string, out: string, file: string): WranglerDatabase | undefined {
-  return databasesFor(readWranglerConfig(projectRoot), projectRoot, out).find((db) => wranglerRuns(db, file));
+export function databaseRunning(config: WranglerConfig, projectRoot: string, out: string, file: string): WranglerDatabase | undefined {
+  return databasesFor(config, projectRoot, out).find((db) => wranglerRuns(db, file));
 }

@@ -11,8 +11,7 @@ import { applyMigration, openD1Database } from '../../src/d1/apply.js';
 import { checkIntegrity, dumpRows } from '../../src/d1/inspect.js';
 import { lintFolder } from '../../src/lint/lint.js';
 import { planRewrite, writeRewrite } from '../../src/rewrite/rewrite.js';
-import { stateOf } from '../../src/snapshot/io.js';
-import { asD1ReadsIt, fillNulls, losses, readHistory, renamesOf, seedStep, typeChangedColumns } from '../real/history.js';
+import { asD1ReadsIt, losses, prepareStep, readHistory, typeChangedColumns } from '../real/history.js';
 
 const corpus = join(import.meta.dirname, '..', 'real', 'corpus');
 const dirs: string[] = [];
@@ -36,14 +35,9 @@ function replayWithRows(dir: string, asIs: ReadonlySet<string> = new Set()) {
   applyMigration(db, h.steps[0]!.sql!, h.steps[0]!.tag);
   const lost: string[] = [];
   for (let i = 1; i < h.steps.length; i++) {
-    const { tag, sql, snapshot } = h.steps[i]!;
-    const prev = stateOf(h.steps[i - 1]!.snapshot);
-    const renames = renamesOf(snapshot);
-    seedStep(db, prev, i - 1);
-    fillNulls(db, prev, stateOf(snapshot), renames);
-    const before = dumpRows(db);
-    applyMigration(db, asIs.has(tag) ? sql! : asD1ReadsIt(db, sql!), tag);
-    const l = losses(before, dumpRows(db), renames, typeChangedColumns(prev, stateOf(snapshot), renames));
+    const { tag, sql, prev, cur, renames, before } = prepareStep(db, h, i);
+    applyMigration(db, asIs.has(tag) ? sql : asD1ReadsIt(db, sql), tag);
+    const l = losses(before, dumpRows(db), renames, typeChangedColumns(prev, cur, renames));
     lost.push(...l.emptied.map((t) => `${tag}: ${t} emptied`), ...l.lost.map((s) => `${tag}: ${s}`));
   }
   return { db, lost };

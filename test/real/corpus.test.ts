@@ -14,7 +14,7 @@ import { checkIntegrity, describeSchema, dumpRows } from '../../src/d1/inspect.j
 import { diffSchemas } from '../../src/diff/diff.js';
 import { stateOf } from '../../src/snapshot/io.js';
 import { structureOf } from '../support/structure.js';
-import { asD1ReadsIt, drizzleKitFreshBuild, fillNulls, losses, plannedSql, readHistory, renamesOf, seedStep, typeChangedColumns, type History } from './history.js';
+import { asD1ReadsIt, drizzleKitFreshBuild, fillNulls, losses, plannedSql, prepareStep, readHistory, renamesOf, seedStep, typeChangedColumns, type History } from './history.js';
 
 // DRIZZLE_D1_REAL_CORPUS points at another folder of migrations folders (one per project) to check.
 const vendored = !process.env.DRIZZLE_D1_REAL_CORPUS;
@@ -92,20 +92,15 @@ function replayDrizzleKit(h: History, d1Strings: boolean) {
   const lost: string[] = [];
   let failed: string | undefined;
   for (let i = 1; i < h.steps.length; i++) {
-    const { tag, sql, snapshot } = h.steps[i]!;
-    const prev = stateOf(h.steps[i - 1]!.snapshot);
-    const renames = renamesOf(snapshot);
-    seedStep(db, prev, i - 1);
-    fillNulls(db, prev, stateOf(snapshot), renames);
-    const before = dumpRows(db);
+    const { tag, sql, prev, cur, renames, before } = prepareStep(db, h, i);
     try {
-      applyMigration(db, d1Strings ? asD1ReadsIt(db, sql!) : sql!, tag);
+      applyMigration(db, d1Strings ? asD1ReadsIt(db, sql) : sql, tag);
     } catch (e) {
       if (!(e instanceof D1MigrationError)) throw e;
       failed = e.message.split('\n')[0];
       break;
     }
-    const l = losses(before, dumpRows(db), renames, typeChangedColumns(prev, stateOf(snapshot), renames));
+    const l = losses(before, dumpRows(db), renames, typeChangedColumns(prev, cur, renames));
     if (l.emptied.length) emptied[tag] = l.emptied.sort();
     // `table.column row N: old → new` lines name a column whose values changed; the rest stay as lost.
     const columns = new Set(l.lost.flatMap((s) => /^(\S+) row \d+:/.exec(s)?.[1] ?? []));

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { applyMigration, openD1Database } from '../../src/d1/apply.js';
+import { dumpRows } from '../../src/d1/inspect.js';
 import { diffSchemas } from '../../src/diff/diff.js';
 import type { Renames } from '../../src/diff/types.js';
 import { planMigration } from '../../src/plan/plan.js';
@@ -152,4 +153,18 @@ export function asD1ReadsIt(db: Database.Database, sql: string): string {
     const columns = new Set((db.pragma(`table_info("${table}")`) as { name: string }[]).map((c) => c.name));
     return head + list.replace(/"([^"]+)"/g, (name, col: string) => (columns.has(col) ? name : `'${col}'`)) + tail;
   });
+}
+
+/**
+ * Step `i` of `h` made ready on `db` as the corpus tests replay it: rows seeded for the previous
+ * schema, NULLs filled where the step makes a column NOT NULL; `before` is the rows to compare with.
+ */
+export function prepareStep(db: Database.Database, h: History, i: number) {
+  const { tag, sql, snapshot } = h.steps[i]!;
+  const prev = stateOf(h.steps[i - 1]!.snapshot);
+  const cur = stateOf(snapshot);
+  const renames = renamesOf(snapshot);
+  seedStep(db, prev, i - 1);
+  fillNulls(db, prev, cur, renames);
+  return { tag, sql: sql!, prev, cur, renames, before: dumpRows(db) };
 }
