@@ -40,8 +40,26 @@ export interface KitRun {
   stderr: string;
 }
 
+const lastGenerateSecond = new Map<string, number>();
+
+/**
+ * drizzle-kit 1.0 names a folder by the second it generates in, so two generates within one second
+ * share a timestamp (and sort by name, not by order). A generate in a project waits for a second of its own.
+ */
+async function waitForANewSecond(dir: string): Promise<void> {
+  const wait = ((lastGenerateSecond.get(dir) ?? 0) + 1) * 1000 - Date.now();
+  if (wait > 0) await new Promise((done) => setTimeout(done, wait + 5));
+}
+
 /** Runs drizzle-kit 1.0's CLI in `dir` without a TTY (renames need `--hints`). */
-export function drizzleKitV1(dir: string, args: string[]): Promise<KitRun> {
+export async function drizzleKitV1(dir: string, args: string[]): Promise<KitRun> {
+  if (args[0] === 'generate') await waitForANewSecond(dir);
+  const run = await runDrizzleKitV1(dir, args);
+  if (args[0] === 'generate') lastGenerateSecond.set(dir, Math.floor(Date.now() / 1000));
+  return run;
+}
+
+function runDrizzleKitV1(dir: string, args: string[]): Promise<KitRun> {
   return execa('node', ['--preserve-symlinks', '--preserve-symlinks-main', join(dir, 'node_modules/drizzle-kit/bin.cjs'), ...args], {
     cwd: dir,
     reject: false,
