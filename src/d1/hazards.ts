@@ -44,68 +44,65 @@ export interface ForeignKeyEdge {
 /** The foreign keys that name a table. */
 export type ChildrenOf = (parent: string) => readonly ForeignKeyEdge[];
 
-/** childrenOf over a list of foreign keys. */
-export function childrenIn(edges: readonly ForeignKeyEdge[]): ChildrenOf {
-  const index = childrenIndex(edges);
-  return (parent) => index.get(parent) ?? [];
-}
-
 /**
- * childrenOf read from `db` as it is now (one statement's view: the answers are kept): only the
- * tables whose CREATE text names the parent can reference it, so only their foreign keys are
- * considered (SQLite names are case-insensitive). A table's foreign keys follow from its name and
- * CREATE text alone, so each pair is read once along the database's life.
+ * childrenOf over a list of foreign keys, as SQLite resolves them: a foreign key names its parent
+ * case-insensitively (ASCII), and the edges come back under the name asked for. Self references are
+ * left out.
  */
-export function childrenInDatabase(db: Database.Database): ChildrenOf {
-  const { candidates, keys, known } = childQueries(db);
-  const read = new Map<string, ForeignKeyEdge[]>();
-  const keysOf = (child: string, sql: string) => {
-    const key = `${child}\u0000${sql}`;
-    let list = known.get(key);
-    if (list === undefined) known.set(key, (list = keys.all(child) as { parent: string; onDelete: string }[]));
-    return list;
-  };
-  return (parent) => {
-    const cached = read.get(parent);
-    if (cached) return cached;
-    // SQLite's instr(lower(sql), lower(parent)) > 0, after LIKE (ASCII case-insensitive; `_` and `%`
-    // in a name match more, never less) found the rows worth testing.
-    const needle = asciiLower(parent);
-    const rows = (candidates.all(`%${parent}%`) as [string, string][]).filter(([, sql]) => asciiLower(sql).includes(needle));
-    const edges = rows.flatMap(([child, sql]) =>
-      keysOf(child, sql)
-        .filter((k) => k.parent.toLowerCase() === parent.toLowerCase())
-        .map((k) => ({ child, parent, onDelete: k.onDelete.toUpperCase() })),
-    );
-    read.set(parent, edges);
-    return edges;
-  };
+export function childrenIn(edges: readonly ForeignKeyEdge[]): ChildrenOf {
+  const index = new Map<string, ForeignKeyEdge[]>();
+  for (const e of edges) {
+    const parent = asciiLower(e.parent);
+    if (parent === asciiLower(e.child)) continue;
+    index.set(parent, [...(index.get(parent) ?? []), e]);
+  }
+  return (parent) => (index.get(asciiLower(parent)) ?? []).map((e) => ({ ...e, parent }));
 }
 
 /** SQLite's lower() without ICU: A-Z only. */
 const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 
-interface ChildQueries {
-  candidates: Database.Statement<[string]>;
+interface EdgeQueries {
+  tables: Database.Statement<[]>;
   keys: Database.Statement<[string]>;
-  /** `name\0CREATE text` → that table's foreign keys (their first column). */
-  known: Map<string, { parent: string; onDelete: string }[]>;
+  /** `name\0CREATE text` → that table's foreign keys (a table's keys follow from its name and text alone). */
+  known: Map<string, ForeignKeyEdge[]>;
 }
 
-/** childrenInDatabase's queries and what they read, kept per database (lint asks at every DROP TABLE). */
-const childQueryCache = new WeakMap<Database.Database, ChildQueries>();
+/** foreignKeyEdges's queries, prepared once per database (lint asks at every DROP TABLE). */
+const edgeQueryCache = new WeakMap<Database.Database, EdgeQueries>();
 
-function childQueries(db: Database.Database): ChildQueries {
-  let q = childQueryCache.get(db);
+function edgeQueries(db: Database.Database): EdgeQueries {
+  let q = edgeQueryCache.get(db);
   if (q === undefined) {
     q = {
-      candidates: db.prepare<[string]>(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE ?`).raw(),
+      tables: db.prepare<[]>(`SELECT name, sql FROM sqlite_schema WHERE type = 'table'`).raw(),
       keys: db.prepare<[string]>(`SELECT "table" AS parent, on_delete AS onDelete FROM pragma_foreign_key_list(?) WHERE seq = 0`),
       known: new Map(),
     };
-    childQueryCache.set(db, q);
+    edgeQueryCache.set(db, q);
   }
   return q;
+}
+
+/** Every foreign key of `db` as it is now; a table's keys are read once per CREATE text along the database's life. */
+export function foreignKeyEdges(db: Database.Database): ForeignKeyEdge[] {
+  const { tables, keys, known: cache } = edgeQueries(db);
+  return (tables.all() as [string, string][]).flatMap(([child, sql]) => {
+    const key = `${child}\u0000${sql}`;
+    let edges = cache.get(key);
+    if (edges === undefined) {
+      edges = (keys.all(child) as { parent: string; onDelete: string }[]).map((k) => ({ child, parent: k.parent, onDelete: k.onDelete.toUpperCase() }));
+      cache.set(key, edges);
+    }
+    return edges;
+  });
+}
+
+/** `edges` after `DROP TABLE table`, which removes the table's own foreign keys and changes no other table's. */
+export function edgesWithout(edges: readonly ForeignKeyEdge[], table: string): ForeignKeyEdge[] {
+  const dropped = asciiLower(table);
+  return edges.filter((e) => asciiLower(e.child) !== dropped);
 }
 
 /** parent → the foreign keys that name it (self references left out). */
@@ -131,10 +128,11 @@ export function dropReach(childrenOf: ChildrenOf, table: string, empty: Readonly
   const nulled = new Set<string>();
   const blocking = new Set<string>();
   let depth = 1;
+  const dropped = asciiLower(table);
   const visit = (parent: string, level: number): void => {
     depth = Math.max(depth, level);
     for (const { child, onDelete } of childrenOf(parent)) {
-      if (child === table || child === parent || empty.has(child)) continue;
+      if (asciiLower(child) === dropped || child === parent || empty.has(child)) continue;
       if (onDelete === 'CASCADE') {
         if (emptied.has(child)) continue;
         emptied.add(child);

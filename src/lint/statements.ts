@@ -7,7 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import { d1Rejection } from '../d1/apply.js';
-import { childrenInDatabase, D1_MAX_CASCADE_TABLES, D1_MAX_STATEMENT_BYTES, dropReach } from '../d1/hazards.js';
+import { childrenIn, D1_MAX_CASCADE_TABLES, D1_MAX_STATEMENT_BYTES, dropReach, edgesWithout, foreignKeyEdges, type ForeignKeyEdge } from '../d1/hazards.js';
 import { matchingParen, nameOf, splitTopLevel, wordAt } from '../d1/sql-parse.js';
 import { splitStatements, type SqlStatement } from '../sqltext/tokens.js';
 import { finding, type Finding } from './finding.js';
@@ -104,6 +104,8 @@ export interface FileLint {
   emptyAt: (Set<string> | undefined)[];
   /** doomedTables(drops, statements), computed at the first DROP TABLE. */
   doomed?: (Set<string> | undefined)[];
+  /** The foreign keys at the last DROP TABLE met (see edgesAtDrop). */
+  lastDrop?: { index: number; edges: ForeignKeyEdge[] };
   /** Findings of the rules that read the schema at a statement (lintBeforeStatement). */
   findings: Finding[];
   trace: StatementTrace;
@@ -128,10 +130,22 @@ function doomedTables(drops: readonly (string | undefined)[], statements: readon
   return after;
 }
 
+/**
+ * The foreign keys just before DROP TABLE number `index`: read from the database, or, when the
+ * statement before was a DROP TABLE too (a rebuild drops its old tables in a row), that drop's
+ * minus the dropped table's own: a DROP TABLE changes no other table.
+ */
+function edgesAtDrop(ctx: FileLint, db: Database.Database, index: number): ForeignKeyEdge[] {
+  const previous = ctx.drops[index - 1];
+  const edges = ctx.lastDrop?.index === index - 1 && previous !== undefined ? edgesWithout(ctx.lastDrop.edges, previous) : foreignKeyEdges(db);
+  ctx.lastDrop = { index, edges };
+  return edges;
+}
+
 function dropFindings(ctx: FileLint, db: Database.Database, table: string, index: number, line: number): void {
   ctx.trace.droppedTables.add(table);
-  const childrenOf = childrenInDatabase(db);
-  if (childrenOf(table).some((e) => e.child !== table)) ctx.trace.dropsReferencedTable = true;
+  const childrenOf = childrenIn(edgesAtDrop(ctx, db, index));
+  if (childrenOf(table).length > 0) ctx.trace.dropsReferencedTable = true;
   const reach = dropReach(childrenOf, table, ctx.emptyAt[index], (ctx.doomed ??= doomedTables(ctx.drops, ctx.statements))[index]);
   const at = { file: ctx.file, line, table };
   if (reach.emptied.length || reach.nulled.length) {

@@ -116,6 +116,19 @@ describe('lint rules', () => {
     expect(f!.message).toContain('references of d to NULL');
   });
 
+  it('D1-401 across DROP TABLEs in a row: each drop sees the foreign keys the drops before it left, names in any case', () => {
+    const base = 'CREATE TABLE Teams (id integer PRIMARY KEY);\nCREATE TABLE members (id integer PRIMARY KEY, team_id integer REFERENCES TEAMS(id) ON DELETE CASCADE);\nCREATE TABLE notes (id integer PRIMARY KEY, member_id integer REFERENCES Members(id) ON DELETE SET NULL, parent integer REFERENCES NOTES(id) ON DELETE CASCADE);';
+    // Leaves first (notes refers to itself, in another case): after DROP TABLE members nothing references teams; after DROP TABLE notes nothing references members.
+    const leavesFirst = lintFolder(folder({ '0000_base': base, '0001_drop': 'DROP TABLE notes;\nDROP TABLE MEMBERS;\nDROP TABLE teams;' }));
+    expect(leavesFirst.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    // Parents first, notes kept: each drop reaches what is still there.
+    const parentsFirst = lintFolder(folder({ '0000_base': base, '0001_drop': 'DROP TABLE teams;\nDROP TABLE Members;' }));
+    expect(parentsFirst.findings.filter((f) => f.code === 'D1-401').map((f) => [f.line, f.message.split(':')[0]])).toEqual([
+      [1, 'DROP TABLE teams deletes every row of members (ON DELETE CASCADE) and sets the references of notes to NULL or their default (ON DELETE SET NULL / SET DEFAULT)'],
+      [2, 'DROP TABLE Members sets the references of notes to NULL or their default (ON DELETE SET NULL / SET DEFAULT)'],
+    ]);
+  });
+
   it('analyses each migration against the schema left by the ones before it', () => {
     const dir = folder({ '0000_a': 'CREATE TABLE p (id integer PRIMARY KEY);', '0001_b': 'CREATE TABLE k (id integer PRIMARY KEY, p_id integer REFERENCES p(id) ON DELETE CASCADE);', '0002_c': 'DROP TABLE p;' });
     expect(lintFolder(dir).findings.filter((f) => f.code === 'D1-401').map((f) => f.file)).toEqual([join(dir, '0002_c.sql')]);
