@@ -83,7 +83,9 @@ interface WranglerLoop {
 async function step(loop: WranglerLoop, source: MigrationSource, next: MigrationSource | undefined, reports: MigrationReport[]): Promise<boolean> {
   const report: MigrationReport = { tag: source.tag, file: source.file, status: 'applied', tables: [], guards: [], doubleQuotedLiterals: [], diagnostics: [] };
   reports.push(report);
-  copyFileSync(join(loop.options.out, source.file), join(loop.project.migrations, source.file));
+  // Flat in the throwaway folder, drizzle-kit 1.0's `<folder>/migration.sql` as `<folder>.sql`: wrangler
+  // applies top-level files in the same order, and needs no migrations_pattern (wrangler ≥ 4.98).
+  copyFileSync(join(loop.options.out, source.file), join(loop.project.migrations, `${source.tag}.sql`));
   const started = performance.now();
   const result = await loop.project.run();
   const milliseconds = performance.now() - started;

@@ -18,6 +18,8 @@ import { UserInputError } from '../../src/diagnostics/errors.js';
 import { lintFolder } from '../../src/lint/lint.js';
 import { planRewrite, selectRewriteTags, writeRewrite } from '../../src/rewrite/rewrite.js';
 import { verifyFolder } from '../../src/verify/verify.js';
+import { verifyThroughWrangler } from '../../src/verify/wrangler.js';
+import { SKIP_WRANGLER } from '../support/wrangler.js';
 import { rollbackCommand } from '../../src/rollback/command.js';
 import { IMPORTS } from '../history/histories.js';
 import { FORBIDDEN } from '../rollback/support.js';
@@ -184,6 +186,12 @@ describe("lint and rewrite in drizzle-kit 1.0's layout", () => {
     const verified = verifyFolder({ out: p.out, rows: 20 });
     expect(verified.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(verified.exitCode).toBe(0);
+    if (!SKIP_WRANGLER) {
+      // wrangler's local D1 applies the same migration.sql files, with the same verdict.
+      const viaWrangler = await verifyThroughWrangler({ out: p.out, cwd: p.dir, rows: 20 });
+      expect(viaWrangler.migrations.map((m) => [m.file, m.status])).toEqual(migrationFolders(p.out).map((f) => [`${f}/migration.sql`, 'applied']));
+      expect(viaWrangler.exitCode).toBe(0);
+    }
     expect(await kit(p, ['generate'])).toContain(NO_CHANGES);
     const db = openD1Database();
     applyFolders(db, p.out, (d) => d.exec(SEED));
