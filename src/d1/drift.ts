@@ -67,7 +67,11 @@ function columnDrift(table: Table, col: Column, db: ColumnModel, dbTable: TableM
   if (comparableSql(col.type) !== comparableSql(db.type)) {
     out.push(differs(table.name, col.name, 'type', col.type, db.type, `${where} has type ${col.type} in the snapshot but ${db.type || 'no type'} in ${BUILT}`));
   }
-  if (col.notNull !== db.notNull) {
+  const inPk = snapshotPrimaryKey(table).has(col.name.toLowerCase());
+  // drizzle-kit 1.0 records a primary-key column's NOT NULL as implied (`notNull: false`), and
+  // `drizzle-kit up` converts 0.x snapshots so, over tables the 0.x SQL made `PRIMARY KEY NOT NULL`.
+  const impliedByKey = inPk && !col.notNull && db.notNull;
+  if (col.notNull !== db.notNull && !impliedByKey) {
     const [s, d] = col.notNull ? ['NOT NULL', 'nullable'] : ['nullable', 'NOT NULL'];
     out.push(differs(table.name, col.name, 'notNull', String(col.notNull), String(db.notNull), `${where} is ${s} in the snapshot but ${d} in ${BUILT}`));
   }
@@ -76,7 +80,6 @@ function columnDrift(table: Table, col: Column, db: ColumnModel, dbTable: TableM
     const show = (v: string | null) => (v === null ? 'no default' : `default ${v}`);
     out.push(differs(table.name, col.name, 'default', snapDefault ?? '', db.default ?? '', `${where} has ${show(snapDefault)} in the snapshot but ${show(db.default)} in ${BUILT}`));
   }
-  const inPk = snapshotPrimaryKey(table).has(col.name.toLowerCase());
   if (inPk !== db.primaryKey > 0) {
     const [s, d] = inPk ? ['is', 'is not'] : ['is not', 'is'];
     out.push(differs(table.name, col.name, 'primaryKey', String(inPk), String(db.primaryKey > 0), `${where} ${s} in the primary key in the snapshot but ${d} in ${BUILT}`));

@@ -33,7 +33,9 @@ export const declaresNothing = (previous: SchemaState = emptyState()): Declared 
 
 /** What migration `tag` declares, from its snapshot and the one before it (`previous`). */
 export function declaredChanges(out: string, tag: string, previous: SchemaState | undefined): { declared: Declared; state: SchemaState | undefined } {
-  const state = snapshotStateAt(out, tag, false);
+  // Read in full: the parse fills what older drizzle-kit snapshots lack (`views`, `checkConstraints`),
+  // without which the differ fails and the drops would count as losses.
+  const state = snapshotStateAt(out, tag);
   if (!state) return { declared: declaresNothing(previous), state: previous };
   const renames = recordedRenames(out, tag, state);
   const declared = declaresNothing(previous);
