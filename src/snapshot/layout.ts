@@ -174,12 +174,12 @@ export const migrationSqlFile = (layout: LayoutKind, tag: string) => (layout ===
 export const rollbackPath = (out: string, layout: LayoutKind, tag: string) =>
   layout === 'folders' ? join(out, tag, 'down.sql') : join(out, 'rollback', `${tag}.down.sql`);
 
-/** The schema after migration `tag`, from its snapshot (either layout), or undefined without one; `full`: see readSnapshotFile. */
-export function snapshotStateAt(out: string, tag: string, full = true): SchemaState | undefined {
+/** The schema after migration `tag`, from its snapshot (either layout, read in full), or undefined without one. */
+export function snapshotStateAt(out: string, tag: string): SchemaState | undefined {
   if (layoutIn(out) === 'folders') {
     const path = join(out, tag, 'snapshot.json');
     return existsSync(path) ? stateFromDdl(readSnapshotV7(path).ddl) : undefined;
   }
   const path = join(out, 'meta', `${tagPrefix(tag)}_snapshot.json`);
-  return existsSync(path) ? stateOf(readSnapshotFile(path, full)) : undefined;
+  return existsSync(path) ? stateOf(readSnapshotFile(path)) : undefined;
 }
