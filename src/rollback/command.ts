@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { resolveConfig } from '../config/index.js';
 import { displayPath, UserInputError } from '../diagnostics/errors.js';
-import { readRealSchema } from '../d1/replay.js';
+import { readRealSchema, type ReplayOptions } from '../d1/replay.js';
 import { diffSchemas } from '../diff/diff.js';
 import type { Renames } from '../diff/types.js';
 import { readMigrationsFolder, readSnapshotFile, stateOf, tagPrefix } from '../snapshot/io.js';
@@ -18,7 +18,9 @@ import { databaseRunning, suggestedPattern } from '../snapshot/wrangler.js';
 import { readWranglerConfig, type WranglerConfig } from '../snapshot/wrangler-config.js';
 import { splitStatements } from '../sqltext/tokens.js';
 import { writeFilesAtomically } from '../write/files.js';
+import type { MigrationSides } from './down.js';
 import { rollbackFile, type RollbackFile } from './file.js';
+import { handWrittenChange } from './handwritten.js';
 import { renamesFromMeta, renamesFromV7 } from '../diff/recorded-renames.js';
 
 export interface RollbackCommandOptions {
@@ -119,17 +121,29 @@ function checkNotAMigration(wrangler: WranglerConfig, projectRoot: string, out: 
   );
 }
 
+/**
+ * The hand-written objects after the migration (kept working by the down plan), and what its file did
+ * by hand beside the generated statements: the replay before it and through it. A folder that does
+ * not replay that far gives neither.
+ */
+function replayedSides(out: string, m: Located): Pick<MigrationSides, 'handWritten' | 'byHand'> {
+  const replayed = (options: ReplayOptions) => {
+    const real = readRealSchema(out, options);
+    real.replay.db.close();
+    return real.replay.failure ? undefined : real.handWritten;
+  };
+  const after = replayed({ through: m.tag });
+  const before = m.previous === null ? [] : replayed({ through: m.previous });
+  if (after === undefined) return {};
+  return { handWritten: () => after, ...(before ? { byHand: handWrittenChange(before, after) } : {}) };
+}
+
 export async function rollbackCommand(options: RollbackCommandOptions): Promise<RollbackCommandResult> {
   const config = await resolveConfig(options.config ? { config: options.config } : {}, options.cwd);
   const m = layoutOf(config.out, config.projectRoot) === 'folders' ? locateInFolders(config.out, options.tag, config.breakpoints) : locateInJournal(config.out, options.tag);
-  const handWritten = () => {
-    const real = readRealSchema(config.out, { through: m.tag });
-    real.replay.db.close();
-    return real.handWritten;
-  };
   const sides = writtenByHand(m)
     ? { tag: m.tag, prev: m.prev, cur: m.cur, renames: { tables: {}, columns: {} }, custom: true }
-    : { tag: m.tag, prev: m.prev, cur: m.cur, renames: m.renames, handWritten };
+    : { tag: m.tag, prev: m.prev, cur: m.cur, renames: m.renames, ...replayedSides(config.out, m) };
   const wrangler = readWranglerConfig(config.projectRoot);
   const at = { out: config.out, layout: m.layout, tag: m.tag, when: m.when, wrangler };
   const file = rollbackFile(sides, at, { projectRoot: config.projectRoot, breakpoints: m.breakpoints, previous: m.previous });

@@ -13,6 +13,7 @@ import type { Plan } from '../plan/types.js';
 import type { SchemaState } from '../snapshot/types.js';
 import { renderMigration } from '../sql/render.js';
 import { rollbackFindings, type RollbackFindings } from './findings.js';
+import { changesNothing, handWrittenFindings, handWrittenSteps, type HandWrittenChange } from './handwritten.js';
 import { reverseRenames } from './renames.js';
 
 /** One migration, as the down plan sees it. */
@@ -29,6 +30,8 @@ export interface MigrationSides {
   custom?: boolean;
   /** Hand-written objects of the database (from the replay), read only when the down plan touches tables. */
   handWritten?: () => HandWrittenObject[];
+  /** What the migration's file did by hand beside its generated statements (from the replay before and after it). */
+  byHand?: HandWrittenChange;
 }
 
 export type DownKind = 'planned' | 'nothing' | 'custom' | 'refused';
@@ -86,20 +89,38 @@ function referencesIntoEmptied(plan: Plan, findings: RollbackFindings): Diagnost
   });
 }
 
+/** The down plan's own steps, with what the file did by hand undone around them (dropped first, recreated last). */
+function undoingByHand(plan: Plan, byHand: HandWrittenChange | undefined): Plan {
+  if (changesNothing(byHand)) return plan;
+  const { first, last } = handWrittenSteps(byHand!);
+  return { ...plan, steps: [...first, ...plan.steps, ...last] };
+}
+
+/** The findings of the forward change, and of what the file did by hand. */
+function downFindings(m: MigrationSides, forward: ReturnType<typeof diffSchemas>): RollbackFindings {
+  const findings = rollbackFindings(m.prev, forward.changes, m.renames, m.backfill);
+  if (changesNothing(m.byHand)) return findings;
+  const byHand = handWrittenFindings(m.byHand!);
+  return { ...findings, deletes: [...findings.deletes, ...byHand.deletes], cannotRestore: [...findings.cannotRestore, ...byHand.cannotRestore] };
+}
+
 export function planDown(m: MigrationSides, breakpoints: boolean): DownPlan {
   if (m.custom) {
     const note: Diagnostic = { code: 'D1-486', severity: 'warning', message: `Migration ${m.tag} was written by hand (generate --custom): its rollback must be written by hand too.` };
     return { kind: 'custom', sql: '', plan: null, findings: noFindings(), aborts: [], notes: [note] };
   }
   const forward = diffSchemas(m.prev, m.cur, m.renames);
-  const findings = rollbackFindings(m.prev, forward.changes, m.renames, m.backfill);
+  const findings = downFindings(m, forward);
   const back = reverseRenames(m.renames);
   const down = diffSchemas(m.cur, m.prev, back);
-  if (!down.changes.length) return { kind: 'nothing', sql: '', plan: null, findings, aborts: [], notes: [] };
+  if (!down.changes.length && changesNothing(m.byHand)) return { kind: 'nothing', sql: '', plan: null, findings, aborts: [], notes: [] };
+  // The objects the file created by hand are dropped first, so the plan does not keep them working.
+  const added = new Set(m.byHand?.added.map((o) => `${o.kind}\u0000${o.name}`));
+  const objects = m.handWritten && (() => m.handWritten!().filter((o) => !added.has(`${o.kind}\u0000${o.name}`)));
   let plan = planMigration(m.cur, m.prev, down.changes, { backfill: findings.placeholders });
   // Hand-written objects on the tables it touches are kept working, as generate keeps them.
-  const hit = handWrittenHit(m.handWritten, plan, m.renames);
-  const withObjects = hit.length ? planMigration(m.cur, m.prev, down.changes, { backfill: findings.placeholders, handWritten: m.handWritten!() }) : null;
+  const hit = handWrittenHit(objects, plan, m.renames);
+  const withObjects = hit.length ? planMigration(m.cur, m.prev, down.changes, { backfill: findings.placeholders, handWritten: objects!() }) : null;
   const recreated = withObjects !== null && !withObjects.diagnostics.some((d) => d.severity === 'error');
   if (recreated) plan = withObjects;
   const refusals = plan.diagnostics.filter((d) => d.severity === 'error');
@@ -111,5 +132,6 @@ export function planDown(m: MigrationSides, breakpoints: boolean): DownPlan {
   const guarded = plan.diagnostics.filter((d) => ['D1-102', 'D1-105', 'D1-106', 'D1-107', 'D1-108'].includes(d.code));
   const aborts = [...guarded, ...referencesIntoEmptied(plan, findings)];
   const notes = handWrittenNote(hit, recreated, m.tag);
+  plan = undoingByHand(plan, m.byHand);
   return { kind: 'planned', sql: renderMigration(plan, breakpoints), plan, findings, aborts, notes };
 }

@@ -42,3 +42,51 @@ it('names the hand-written objects on tables the down file rebuilds, and asks fo
   db.exec(`UPDATE users SET name = 'bob' WHERE id = 1`);
   expect(db.prepare('SELECT seen FROM users WHERE id = 1').get()).toEqual({ seen: 1 });
 });
+
+const NOTES = CORE + `export const notes = sqliteTable('notes', { id: integer('id').primaryKey(), body: text('body').notNull() });\n`;
+const TAGS = NOTES + `export const tags = sqliteTable('tags', { id: integer('id').primaryKey(), noteId: integer('note_id').references(() => notes.id, { onDelete: 'cascade' }), label: text('label') });\n`;
+/** What real folders append to a generated migration: an FTS5 table over notes and the trigger that fills it. */
+const APPENDED = `
+--> statement-breakpoint
+-- CUSTOM MIGRATION CODE
+CREATE VIRTUAL TABLE notes_fts USING fts5(body, content='notes', content_rowid='id');
+--> statement-breakpoint
+CREATE TRIGGER notes_ai AFTER INSERT ON notes BEGIN INSERT INTO notes_fts(rowid, body) VALUES (new.id, new.body); END;
+`;
+
+it('drizzle-d1 rollback of a generated migration with SQL appended by hand drops what the SQL created too', async () => {
+  const p = new TempProject();
+  projects.push(p);
+  p.schema(NOTES);
+  await p.generate({ flags: { name: 'init' } });
+  p.schema(TAGS);
+  const tagged = await p.generate({ flags: { name: 'tags_and_search' } });
+  writeFileSync(tagged.migration!.sqlPath, readFileSync(tagged.migration!.sqlPath, 'utf8') + APPENDED);
+  const { rollbackCommand } = await import('../../src/rollback/command.js');
+  const written = await rollbackCommand({ cwd: p.dir, tag: tagged.migration!.tag, print: true });
+  expect(written.text).toContain('virtual table `notes_fts` (the migration created it by hand) is dropped with every row written to it since.');
+  expect(written.text).toContain('trigger `notes_ai` (the migration created it by hand) is dropped.');
+
+  const db = openD1Database();
+  applyMigration(db, p.read(`drizzle/${p.sqlFiles()[0]}`), 'init');
+  const before = db.prepare(`SELECT type, name, sql FROM sqlite_schema ORDER BY name`).all();
+  db.exec(`INSERT INTO notes (id, body) VALUES (1, 'kept')`);
+  applyMigration(db, p.read(`drizzle/${p.sqlFiles()[1]}`), 'tags_and_search');
+  db.exec(`INSERT INTO notes (id, body) VALUES (2, 'searchable'); INSERT INTO tags VALUES (1, 2, 'x')`);
+  applyMigration(db, written.text, 'down.sql');
+  expect(db.prepare(`SELECT type, name, sql FROM sqlite_schema ORDER BY name`).all()).toEqual(before);
+  expect(db.prepare('SELECT id, body FROM notes ORDER BY id').all()).toEqual([{ id: 1, body: 'kept' }, { id: 2, body: 'searchable' }]);
+  // The other way: a later migration drops the trigger by hand; its rollback creates it again.
+  p.schema(TAGS.replace("label: text('label')", "label: text('label'), color: text('color')"));
+  const colored = await p.generate({ flags: { name: 'color' } });
+  writeFileSync(colored.migration!.sqlPath, readFileSync(colored.migration!.sqlPath, 'utf8') + '\n--> statement-breakpoint\nDROP TRIGGER notes_ai;\n');
+  const back = await rollbackCommand({ cwd: p.dir, tag: colored.migration!.tag, print: true });
+  applyMigration(db, p.read(`drizzle/${p.sqlFiles()[1]}`), 'tags_and_search again');
+  const withTrigger = db.prepare(`SELECT type, name, sql FROM sqlite_schema ORDER BY name`).all();
+  applyMigration(db, p.read(`drizzle/${p.sqlFiles()[2]}`), 'color');
+  applyMigration(db, back.text, 'color down.sql');
+  expect(db.prepare(`SELECT type, name, sql FROM sqlite_schema ORDER BY name`).all()).toEqual(withTrigger);
+  // A migration with nothing appended keeps its plain down file.
+  const plain = await rollbackCommand({ cwd: p.dir, tag: p.sqlFiles()[0]!.replace(/\.sql$/, ''), print: true });
+  expect(plain.text).not.toContain('(the migration created it by hand)');
+});
