@@ -122,20 +122,21 @@ function checkNotAMigration(wrangler: WranglerConfig, projectRoot: string, out: 
 }
 
 /**
- * The hand-written objects after the migration (kept working by the down plan), and what its file did
- * by hand beside the generated statements: the replay before it and through it. A folder that does
- * not replay that far gives neither.
+ * The hand-written objects after the migration (kept working by the down plan), what its file did by
+ * hand beside the generated statements, and where the folder drifted from the snapshots: the replay
+ * before it and through it. A folder that does not replay that far gives none of them.
  */
-function replayedSides(out: string, m: Located): Pick<MigrationSides, 'handWritten' | 'byHand'> {
+function replayedSides(out: string, m: Located): Pick<MigrationSides, 'handWritten' | 'byHand' | 'drift'> {
   const replayed = (options: ReplayOptions) => {
     const real = readRealSchema(out, options);
     real.replay.db.close();
-    return real.replay.failure ? undefined : real.handWritten;
+    return real.replay.failure ? undefined : real;
   };
   const after = replayed({ through: m.tag });
-  const before = m.previous === null ? [] : replayed({ through: m.previous });
+  const before = m.previous === null ? { handWritten: [], drift: [] } : replayed({ through: m.previous });
   if (after === undefined) return {};
-  return { handWritten: () => after, ...(before ? { byHand: handWrittenChange(before, after) } : {}) };
+  const drift = [...new Set([...(before?.drift ?? []), ...after.drift].map((d) => d.message))];
+  return { handWritten: () => after.handWritten, drift, ...(before ? { byHand: handWrittenChange(before.handWritten, after.handWritten) } : {}) };
 }
 
 export async function rollbackCommand(options: RollbackCommandOptions): Promise<RollbackCommandResult> {

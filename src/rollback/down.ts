@@ -32,6 +32,8 @@ export interface MigrationSides {
   handWritten?: () => HandWrittenObject[];
   /** What the migration's file did by hand beside its generated statements (from the replay before and after it). */
   byHand?: HandWrittenChange;
+  /** Where the replayed folder disagrees with the snapshots the down plan is made from (D1-301), in words. */
+  drift?: string[];
 }
 
 export type DownKind = 'planned' | 'nothing' | 'custom' | 'refused';
@@ -44,7 +46,7 @@ export interface DownPlan {
   findings: RollbackFindings;
   /** Conditions on the rows under which the file aborts (the down plan's guards). */
   aborts: Diagnostic[];
-  /** D1-484 (hand-written objects), D1-485 (refused) or D1-486 (custom). */
+  /** D1-484 (hand-written objects), D1-301 (drift), D1-485 (refused) or D1-486 (custom). */
   notes: Diagnostic[];
 }
 
@@ -89,6 +91,13 @@ function referencesIntoEmptied(plan: Plan, findings: RollbackFindings): Diagnost
   });
 }
 
+/** D1-301: the down plan follows the snapshots, and the replayed folder says the database is not what they say. */
+function driftNote(m: MigrationSides): Diagnostic[] {
+  if (!m.drift?.length) return [];
+  const shown = m.drift.slice(0, 3).join('; ') + (m.drift.length > 3 ? `; and ${m.drift.length - 3} more` : '');
+  return [{ code: 'D1-301', severity: 'warning', message: `The migrations folder builds a different schema than the snapshots of ${m.tag} and the one before it say (${shown}): this file is planned from the snapshots, so check it against the database before running it.` }];
+}
+
 /** The down plan's own steps, with what the file did by hand undone around them (dropped first, recreated last). */
 function undoingByHand(plan: Plan, byHand: HandWrittenChange | undefined): Plan {
   if (changesNothing(byHand)) return plan;
@@ -131,7 +140,7 @@ export function planDown(m: MigrationSides, breakpoints: boolean): DownPlan {
   }
   const guarded = plan.diagnostics.filter((d) => ['D1-102', 'D1-105', 'D1-106', 'D1-107', 'D1-108'].includes(d.code));
   const aborts = [...guarded, ...referencesIntoEmptied(plan, findings)];
-  const notes = handWrittenNote(hit, recreated, m.tag);
+  const notes = [...handWrittenNote(hit, recreated, m.tag), ...driftNote(m)];
   plan = undoingByHand(plan, m.byHand);
   return { kind: 'planned', sql: renderMigration(plan, breakpoints), plan, findings, aborts, notes };
 }

@@ -70,7 +70,7 @@ export function downFileText(down: DownPlan, runbook: Runbook, previous: string 
     cannotRestore: down.findings.cannotRestore.map((d) => d.message),
     deletes: down.findings.deletes.map((d) => d.message),
     aborts: down.aborts.map((d) => d.message.replace('the migration aborts (and D1 rolls it back)', 'this file aborts')),
-    handWritten: down.notes.filter((d) => d.code === 'D1-484').map((d) => d.message),
+    handWritten: down.notes.filter((d) => d.code === 'D1-484' || d.code === 'D1-301').map((d) => d.message),
   };
   const header = rollbackHeader(content, runbook);
   if (down.kind === 'custom' || down.kind === 'refused') return header + byHandBody(down, migrationSqlFile(runbook.layout, runbook.tag));

@@ -90,3 +90,20 @@ it('drizzle-d1 rollback of a generated migration with SQL appended by hand drops
   const plain = await rollbackCommand({ cwd: p.dir, tag: p.sqlFiles()[0]!.replace(/\.sql$/, ''), print: true });
   expect(plain.text).not.toContain('(the migration created it by hand)');
 });
+
+it('drizzle-d1 rollback says so when the folder builds another schema than the snapshots it plans from (D1-301)', async () => {
+  const p = new TempProject();
+  projects.push(p);
+  p.schema(V1);
+  await p.generate({ flags: { name: 'init' } });
+  p.schema(V1.replace("seen: integer('seen')", "seen: integer('seen'), email: text('email')"));
+  const added = await p.generate({ flags: { name: 'email' } });
+  const { rollbackCommand } = await import('../../src/rollback/command.js');
+  const clean = await rollbackCommand({ cwd: p.dir, tag: added.migration!.tag, print: true });
+  expect(clean.text).not.toContain('builds a different schema');
+  // Edited by hand after drizzle wrote it: the database gets NOT NULL, the snapshot says nullable.
+  writeFileSync(added.migration!.sqlPath, "ALTER TABLE `users` ADD `email` text DEFAULT '' NOT NULL;\n");
+  const drifted = await rollbackCommand({ cwd: p.dir, tag: added.migration!.tag, print: true });
+  expect(drifted.file.diagnostics.map((d) => d.code)).toContain('D1-301');
+  expect(drifted.text).toMatch(/-- The migrations folder builds a different schema than the snapshots of \S+ and the one before it say \(.*email.*\): this file is planned from the snapshots/);
+});
