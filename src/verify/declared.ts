@@ -5,9 +5,10 @@
  * a row lost anywhere else is lost. A migration without a snapshot (written by hand) declares nothing.
  */
 import { diffSchemas } from '../diff/diff.js';
-import type { Change } from '../diff/types.js';
+import type { Change, Renames } from '../diff/types.js';
 import { snapshotStateAt } from '../snapshot/layout.js';
 import { recordedRenames } from '../diff/recorded-renames.js';
+import { renamesInSql } from './sql-renames.js';
 import { emptyState, type SchemaState } from '../snapshot/types.js';
 
 const lower = (s: string) => s.toLowerCase();
@@ -31,18 +32,29 @@ export interface Declared {
 
 export const declaresNothing = (previous: SchemaState = emptyState()): Declared => ({ tables: new Map(), columns: new Map(), droppedTables: new Set(), droppedColumns: new Map(), filled: new Set(), changes: [], previous });
 
-/** What migration `tag` declares, from its snapshot and the one before it (`previous`). */
-export function declaredChanges(out: string, tag: string, previous: SchemaState | undefined): { declared: Declared; state: SchemaState | undefined } {
+/** Adds `renames` to what `declared` says, where it says nothing yet about a name. */
+function addRenames(declared: Declared, renames: Renames): void {
+  for (const [from, to] of Object.entries(renames.tables)) if (!declared.tables.has(lower(from))) declared.tables.set(lower(from), to);
+  for (const [table, cols] of Object.entries(renames.columns)) {
+    const known = declared.columns.get(lower(table)) ?? new Map<string, string>();
+    for (const [f, t] of Object.entries(cols)) if (!known.has(lower(f))) known.set(lower(f), t);
+    declared.columns.set(lower(table), known);
+  }
+}
+
+/**
+ * What migration `tag` declares, from its snapshot and the one before it (`previous`), and the
+ * renames its own statements (`sql`) make where the snapshot records none (renamed by hand).
+ */
+export function declaredChanges(out: string, tag: string, previous: SchemaState | undefined, sql = ''): { declared: Declared; state: SchemaState | undefined } {
   // Read in full: the parse fills what older drizzle-kit snapshots lack (`views`, `checkConstraints`),
   // without which the differ fails and the drops would count as losses.
   const state = snapshotStateAt(out, tag);
-  if (!state) return { declared: declaresNothing(previous), state: previous };
-  const renames = recordedRenames(out, tag, state);
   const declared = declaresNothing(previous);
-  for (const [from, to] of Object.entries(renames.tables)) declared.tables.set(lower(from), to);
-  for (const [table, cols] of Object.entries(renames.columns)) {
-    declared.columns.set(lower(table), new Map(Object.entries(cols).map(([f, t]) => [lower(f), t])));
-  }
+  const renames = state ? recordedRenames(out, tag, state) : { tables: {}, columns: {} };
+  addRenames(declared, renames);
+  addRenames(declared, renamesInSql(sql));
+  if (!state) return { declared, state: previous };
   let changes;
   try {
     changes = diffSchemas(previous ?? emptyState(), state, renames).changes;

@@ -90,7 +90,7 @@ function afterMigration(v: Verifier, tag: string): void {
   const model = readSchemaModel(db);
   const reach = reachableTables(model, mentionedNames(source.sql ?? ''));
   const after = fingerprint(db, model, reach);
-  const { declared, state } = declaredChanges(out, tag, loop.state);
+  const { declared, state } = declaredChanges(out, tag, loop.state, source.sql);
   const figures = compareFingerprints(loop.before, after, declared, v.converter);
   const report = newReport(tag, source.file);
   report.tables = figures.filter(interesting);

@@ -100,7 +100,7 @@ async function step(loop: WranglerLoop, source: MigrationSource, next: Migration
     const model = readSchemaModel(db);
     const reach = reachableTables(model, mentionedNames(source.sql ?? ''));
     const after = fingerprint(db, model, reach);
-    const { declared, state } = declaredChanges(loop.options.out, source.tag, loop.state);
+    const { declared, state } = declaredChanges(loop.options.out, source.tag, loop.state, source.sql);
     const figures = compareFingerprints(loop.before, after, declared, loop.converter);
     report.tables = figures.filter((f) => f.lost || f.changed || f.added || f.droppedOnPurpose || f.droppedColumns.length || f.lostColumns.length || f.renamedFrom);
     report.cost = costOf({ db, sql: source.sql ?? '', before: loop.before, after, figures, declared, milliseconds, rowsWritten: 0, ...(state ? { current: state } : {}) });

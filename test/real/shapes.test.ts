@@ -3,7 +3,8 @@
  * a small synthetic folder: snapshots written by drizzle-kit before 0.24 (no `views`, no
  * `checkConstraints`, as karakeep's and openstatus's first ones); a folder upgraded to drizzle-kit
  * 1.0's layout (`drizzle-kit up`), whose snapshots record a primary-key column as nullable while the
- * 0.x SQL made it NOT NULL (as cloudflare-workers-nextjs-saas-template's).
+ * 0.x SQL made it NOT NULL (as cloudflare-workers-nextjs-saas-template's); renames written by hand in SQL whose
+ * snapshot was left as it was (as karakeep's 0038), and a table moved aside and dropped (as openstatus does).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,5 +95,31 @@ describe('a folder upgraded to drizzle-kit 1.0 (drizzle-kit up)', () => {
     const report = verifyFolder({ out, rows: 5 });
     expect(report.diagnostics).toEqual([]);
     expect(report.exitCode).toBe(0);
+  });
+});
+
+describe('renames written by hand, the snapshot left as it was (as karakeep 0038)', () => {
+  it("verify pairs the renamed column's values and the table renamed aside and dropped, instead of calling them lost", () => {
+    const notes = { id: { type: 'text', primaryKey: true, notNull: true }, attachedBy: { type: 'text' }, body: { type: 'text' } };
+    const sql0 = 'CREATE TABLE `notes` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`attachedBy` text,\n\t`body` text\n);\n';
+    // A rename by hand; later, the table moved aside, rebuilt under its own name and dropped (as openstatus does).
+    const sql1 = 'ALTER TABLE `notes` RENAME COLUMN `attachedBy` TO `appliesTo`;';
+    const sql2 = [
+      'ALTER TABLE `notes` RENAME TO `notes_old`;',
+      'CREATE TABLE `notes` (`id` text PRIMARY KEY NOT NULL, `appliesTo` text, `body` text);',
+      'INSERT INTO `notes` SELECT `id`, `appliesTo`, `body` FROM `notes_old`;',
+      'DROP TABLE `notes_old`;',
+    ].join('\n--> statement-breakpoint\n');
+    const out = oldFolder([
+      { tag: '0000_init', sql: sql0, tables: [oldTable('notes', notes)] },
+      { tag: '0001_rename_by_hand', sql: sql1, tables: [oldTable('notes', notes)] },
+      { tag: '0002_aside_by_hand', sql: sql2, tables: [oldTable('notes', notes)] },
+    ]);
+    const report = verifyFolder({ out, rows: 5 });
+    expect(report.migrations.map((m) => m.status)).toEqual(['applied', 'applied', 'applied']);
+    // Without the file's own renames, 0001 lost every attachedBy value (D1-454).
+    expect(report.migrations.flatMap((m) => m.tables.filter((t) => t.lost || t.changed || t.lostColumns.length))).toEqual([]);
+    // What is left is true: the snapshot still says attachedBy (D1-455), nothing was lost (D1-450, D1-454).
+    expect([...new Set(report.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))]).toEqual(['D1-455']);
   });
 });
