@@ -12,8 +12,8 @@ import { hintsToRenames, type Hint } from './diff/hints.js';
 import type { Ambiguity, Renames } from './diff/types.js';
 import type { Plan, PlanOptions } from './plan/types.js';
 import { packageFile } from './package.js';
-import { loadSchemaModules, schemaFiles } from './schema/load.js';
-import { collectEntities, SchemaError, serializeSchema } from './schema/serialize.js';
+import { loadSchemaModules, schemaFiles, schemaReadError } from './schema/load.js';
+import { collectEntities, serializeSchema } from './schema/serialize.js';
 import { bundlesMigrations, formatCustomSnapshot, formatEmbeddedMigrations, formatJournal, formatSnapshot, readMigrationsFolder, type MigrationsFolder, stateOf, previousId, journalPath, tagPrefix } from './snapshot/io.js';
 import type { Journal, SchemaState, Snapshot } from './snapshot/types.js';
 import type { OutputFile } from './write/files.js';
@@ -70,9 +70,6 @@ export interface GenerateResult {
 /** drizzle-kit's `--custom` file text, kept byte for byte in templates/. */
 const customSql = () => readFileSync(packageFile('templates/custom-migration.sql'), 'utf8');
 
-/** The schema files as every message names them. */
-const shownFiles = (files: string[], config: ResolvedConfig) => files.map((f) => displayPath(f, config.projectRoot)).join(', ');
-
 /** Loads the user's schema into drizzle-kit's snapshot shape. */
 export async function loadSchemaState(config: ResolvedConfig): Promise<SchemaState> {
   const files = schemaFiles(config.schema, config.projectRoot);
@@ -80,8 +77,7 @@ export async function loadSchemaState(config: ResolvedConfig): Promise<SchemaSta
   try {
     return serializeSchema(collectEntities(modules, drizzle), drizzle, config.casing);
   } catch (e) {
-    if (!(e instanceof SchemaError)) throw e;
-    throw new UserInputError(e.code, `The schema in ${shownFiles(files, config)} cannot be migrated: ${e.message.replace(/\.?$/, ".")} Fix it there and run drizzle-d1 generate again.`, files[0]);
+    throw schemaReadError(e, files, config.projectRoot);
   }
 }
 

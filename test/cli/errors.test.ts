@@ -118,6 +118,18 @@ describe('drizzle-d1 generate: bad schema', () => {
     await expectRefusal(p, [], 'D1-510', ['./src/db/*.schema.ts']);
   });
 
+  it('a references() callback that throws while the tables are read names the schema file, not a crash', async () => {
+    const p = project();
+    p.schema(`${V1}\nlet hidden: any;\nexport const refs = sqliteTable('refs', { id: integer('id').primaryKey(), h: integer('h').references(() => hidden.id) });\n`);
+    await expectRefusal(p, [], 'D1-511', ['src/schema.ts', "Cannot read properties of undefined (reading 'id')", 'references(']);
+  });
+
+  it("a table's extra-config callback that throws names the schema file", async () => {
+    const p = project();
+    p.schema(`${CORE}\nexport const t = sqliteTable('t', { id: integer('id').primaryKey() }, () => { throw new Error('extra config exploded'); });\n`);
+    await expectRefusal(p, [], 'D1-511', ['src/schema.ts', 'extra config exploded']);
+  });
+
   it('a schema drizzle-kit would serialise into invalid SQL (a quote in a JSON default) is a user error naming the schema file', async () => {
     const p = project();
     p.schema(`${CORE}
