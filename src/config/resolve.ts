@@ -118,12 +118,18 @@ function finish(
   return resolved;
 }
 
+/** A path flag given as "" (an unset shell variable, usually): refused, never read as "not given". */
+export function emptyPathFlag(flag: string, what: string, otherwise: string): UserInputError {
+  return new UserInputError('D1-703', `${flag} is empty: pass ${what}, or ${otherwise}. (An empty value is usually a shell variable that is not set.)`);
+}
+
 /** Pure CLI mode: a flag other than --name/--custom/--prefix was given without --config. */
 function resolveFromFlags(flags: GenerateFlags, projectRoot: string, cliPrefix: Prefix | undefined): ResolvedConfig {
   const where = 'The command line (no config file is read when --dialect, --schema, --out, --casing, --driver or --breakpoints is given)';
   const dialect = checkEnum(flags.dialect, DIALECTS, '--dialect');
   const problem = dialectProblem(dialect, where, 'pass --dialect sqlite');
   if (problem) throw new UserInputError('D1-504', problem);
+  if (flags.out === '') throw emptyPathFlag('--out', 'the migrations folder', 'leave --out out to use ./drizzle');
   if (!flags.schema) {
     throw new UserInputError('D1-705',
       `${where} has no --schema. Pass --schema <file, folder or glob> together with --dialect sqlite, or drop the other flags and put them in drizzle.config.ts.`,
@@ -222,6 +228,8 @@ export async function resolveConfig(flags: GenerateFlags, cwd: string): Promise<
   const projectRoot = path.resolve(cwd);
   loadDotenv(projectRoot);
 
+  // An unset shell variable (--config "$DRIZZLE_CONFIG") must not fall back to the default config.
+  if (flags.config === '') throw emptyPathFlag('--config', 'the path of your drizzle config', `leave --config out to use the drizzle config in ${projectRoot}`);
   // --prefix is validated whatever the mode (drizzle-kit's option parser does).
   const cliPrefix = checkEnum(flags.prefix, PREFIXES, '--prefix');
 

@@ -143,6 +143,7 @@ export const CODES = {
   'D1-622': { title: 'The migrations folder cannot be written', severity: 'error' },
   'D1-623': { title: 'A path is too long', severity: 'error' },
   'D1-624': { title: 'The migrations folder cannot be read', severity: 'error' },
+  'D1-625': { title: 'The migrations folder given with --out does not exist', severity: 'error' },
   'D1-630': { title: 'A drizzle-kit 1.0 snapshot is not valid', severity: 'error' },
   'D1-631': { title: 'A drizzle-kit 1.0 migration folder is incomplete', severity: 'error' },
   'D1-632': { title: 'drizzle-kit 1.0 migrations from two branches', severity: 'error' },

@@ -11,7 +11,7 @@ import { D1_TRANSACTION_MESSAGE } from '../d1/apply.js';
 import { readMigrationSources, replayMigrations, type DoubleQuotedLiteral, type MigrationSource, type ReplayFailure } from '../d1/replay.js';
 import { nameOf } from '../d1/sql-parse.js';
 import { splitStatements } from '../sqltext/tokens.js';
-import { UserInputError } from '../diagnostics/errors.js';
+import { displayPath, UserInputError } from '../diagnostics/errors.js';
 import { lintFileChanges, schemaPoint, schemaPointReader } from './file-rules.js';
 import { finding, type Finding } from './finding.js';
 import { finishFileLint, lineAt, lintBeforeStatement, startFileLint, type FileLint } from './statements.js';
@@ -75,7 +75,7 @@ function selected(source: MigrationSource, only: readonly string[] | undefined):
 
 function checkNames(sources: readonly MigrationSource[], only: readonly string[] | undefined, out: string): void {
   for (const o of only ?? []) {
-    if (!sources.some((s) => selected(s, [o]))) throw new UserInputError('D1-616', `${out} has no migration "${o}"; name a tag from meta/_journal.json or a .sql file of the folder.`, out);
+    if (!sources.some((s) => selected(s, [o]))) throw new UserInputError('D1-616', `${displayPath(out)} has no migration "${o}"; name a tag from meta/_journal.json or a .sql file of the folder.`, out);
   }
 }
 

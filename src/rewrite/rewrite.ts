@@ -64,7 +64,7 @@ export function selectRewriteTags(out: string, tags: readonly string[], pendingA
   const all = migrationTags(out);
   const where = layoutIn(out) === 'folders' ? 'its migration folders' : 'meta/_journal.json';
   const known = (tag: string) => {
-    if (!all.includes(tag)) throw new UserInputError('D1-616', `${out} has no migration "${tag}"; name a tag from ${where}.`, out);
+    if (!all.includes(tag)) throw new UserInputError('D1-616', `${displayPath(out)} has no migration "${tag}"; name a tag from ${where}.`, out);
     return tag;
   };
   if (pendingAfter !== undefined) return all.slice(all.indexOf(known(tagOf(pendingAfter))) + 1);

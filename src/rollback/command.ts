@@ -120,7 +120,7 @@ function checkNotAMigration(wrangler: WranglerConfig, projectRoot: string, out: 
 }
 
 export async function rollbackCommand(options: RollbackCommandOptions): Promise<RollbackCommandResult> {
-  const config = await resolveConfig(options.config ? { config: options.config } : {}, options.cwd);
+  const config = await resolveConfig(options.config !== undefined ? { config: options.config } : {}, options.cwd);
   const m = layoutOf(config.out, config.projectRoot) === 'folders' ? locateInFolders(config.out, options.tag, config.breakpoints) : locateInJournal(config.out, options.tag);
   const handWritten = () => {
     const real = readRealSchema(config.out, { through: m.tag });
