@@ -131,6 +131,25 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   }
 }
 
+/**
+ * A down file already at the new migration's rollback path is replaced only when it is drizzle-d1's
+ * own for this tag (its first line: a run interrupted before the journal was written left it); any
+ * other file there was written by someone and is never overwritten.
+ */
+function keepForeignDownFile(path: string, text: string): void {
+  let existing: string;
+  try {
+    existing = readFileSync(path, 'utf8');
+  } catch {
+    return; // not there (or not a file: the write reports it)
+  }
+  if (existing.split('\n', 1)[0] === text.split('\n', 1)[0]) return;
+  throw new UserInputError('D1-620',
+    `${displayPath(path)} already exists and drizzle-d1 did not write it; drizzle-d1 never overwrites it. Move it aside (or choose another --name, or pass --no-rollback), then run drizzle-d1 generate again. Nothing was written.`,
+    path,
+  );
+}
+
 /** The folder's problems that do not stop generation, as the CLI prints them. */
 function folderWarnings(folder: MigrationsFolder): string[] {
   const at = (f: string) => displayPath(join(folder.dir, f));
@@ -236,6 +255,7 @@ async function writeMigration(
     // Last: the journal is what makes the migration visible to drizzle-orm's migrators.
     { path: journalPath(config.out), content: formatJournal(nextJournal), mode: 'replace' },
   ];
+  if (rollback) keepForeignDownFile(rollback.path, rollback.text);
   if (!options.dryRun) writeFilesAtomically(files);
   const warnings = [...folderWarnings(folder), ...wranglerPatternWarnings(wrangler, config.projectRoot, config.out, 'journal', tag)];
   return { config, warnings, migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id, rollback: rollback && rollbacks.writtenDownFile(rollback) } };

@@ -265,6 +265,17 @@ describe('drizzle-d1 generate: writing', () => {
     expect(p.read('drizzle/0002_third.sql')).toBe('-- written by hand, keep me\n');
   });
 
+  it('never overwrites a down file someone else wrote at the new migration\'s rollback path', async () => {
+    const p = await withHistory();
+    p.write({ 'drizzle/rollback/0002_third.down.sql': '-- my own rollback, keep me\n' });
+    await expectRefusal(p, ['--name', 'third'], 'D1-620', ['drizzle/rollback/0002_third.down.sql', '--no-rollback']);
+    expect(p.read('drizzle/rollback/0002_third.down.sql')).toBe('-- my own rollback, keep me\n');
+    // --no-rollback writes the migration and leaves the file alone.
+    const r = await drizzleD1(p.dir, ['generate', '--name', 'third', '--no-rollback']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(p.read('drizzle/rollback/0002_third.down.sql')).toBe('-- my own rollback, keep me\n');
+  });
+
   it('a rename ambiguity without a TTY: exit 2, nothing written, the ambiguity and hints JSON printed', async () => {
     const p = await withHistory();
     p.schema(V2_RENAMED);
