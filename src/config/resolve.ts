@@ -14,6 +14,7 @@ import {
   DRIVERS,
   PREFIXES,
   configSchema,
+  type ParsedConfig,
   type Casing,
   type Prefix,
 } from './schema.js';
@@ -157,6 +158,28 @@ function findDefaultConfig(projectRoot: string): string {
   );
 }
 
+/** The fields drizzle-kit's schema lets through but drizzle-d1 cannot use: no schema, an empty out, a bad rollback. */
+function checkFields(config: ParsedConfig, raw: Record<string, unknown>, shown: string, configPath: string): asserts config is ParsedConfig & { schema: string | string[] } {
+  if (!config.schema) {
+    throw new UserInputError('D1-503',
+      `The drizzle config ${shown} does not set schema. Add schema: './src/db/schema.ts' (a file, a folder, a glob or an array of them) to ${shown}.`,
+      configPath,
+    );
+  }
+  if (config.out === '') {
+    throw new UserInputError('D1-503',
+      `The drizzle config ${shown} sets out to "" (an environment variable that is set to nothing, usually). Set it to the migrations folder, e.g. out: './drizzle', or leave it out for ./drizzle.`,
+      configPath,
+    );
+  }
+  if (raw.rollback !== undefined && typeof raw.rollback !== 'boolean') {
+    throw new UserInputError('D1-488',
+      `The drizzle config ${shown} has rollback: ${JSON.stringify(raw.rollback)}; drizzle-d1 reads it as true (write a down file beside each migration, the default) or false (none).`,
+      configPath,
+    );
+  }
+}
+
 async function resolveFromConfigFile(
   flags: GenerateFlags,
   projectRoot: string,
@@ -192,19 +215,7 @@ async function resolveFromConfigFile(
     );
   }
   const config = parsed.data;
-  if (!config.schema) {
-    throw new UserInputError('D1-503',
-      `The drizzle config ${shown} does not set schema. Add schema: './src/db/schema.ts' (a file, a folder, a glob or an array of them) to ${shown}.`,
-      configPath,
-    );
-  }
-
-  if (raw.rollback !== undefined && typeof raw.rollback !== 'boolean') {
-    throw new UserInputError('D1-488',
-      `The drizzle config ${shown} has rollback: ${JSON.stringify(raw.rollback)}; drizzle-d1 reads it as true (write a down file beside each migration, the default) or false (none).`,
-      configPath,
-    );
-  }
+  checkFields(config, raw, shown, configPath);
   // A `migrations` key (even an empty one) wins: zod fills its prefix with 'index' and --prefix is ignored.
   const prefix: Prefix = ('migrations' in config ? config.migrations?.prefix : cliPrefix) || 'index';
   return finish(projectRoot, configPath, {
