@@ -201,7 +201,21 @@ async function generateLocked(options: GenerateOptions, config: ResolvedConfig, 
     _meta: { schemas: {}, tables: diff.meta.tables, columns: diff.meta.columns },
     internal: cur.internal,
   };
-  return writeMigration(options, config, folder, now, sql, { text: formatSnapshot(snapshot), id: snapshot.id }, plan, { prev, cur, renames, backfill: options.backfill ?? {}, ...(handWritten ? { handWritten } : {}) });
+  const result = await writeMigration(options, config, folder, now, sql, { text: formatSnapshot(snapshot), id: snapshot.id }, plan, { prev, cur, renames, backfill: options.backfill ?? {}, ...(handWritten ? { handWritten } : {}) });
+  const empty = emptySchemaWarning(config, prev, cur);
+  return empty ? { ...result, warnings: [empty, ...result.warnings] } : result;
+}
+
+/**
+ * A schema that declares no table and no view, where the migrations built some: the migration drops
+ * them all (as drizzle-kit's would). Usually the schema path, its exports or the dialect of its tables
+ * (pg-core instead of sqlite-core) is wrong, so it is said first, in words.
+ */
+function emptySchemaWarning(config: ResolvedConfig, prev: SchemaState, cur: SchemaState): string | undefined {
+  const dropped = Object.keys(prev.tables);
+  if (!dropped.length || Object.keys(cur.tables).length || Object.keys(cur.views).length) return undefined;
+  const files = schemaFiles(config.schema, config.projectRoot).map((f) => displayPath(f, config.projectRoot)).join(', ');
+  return `${files} export${files.includes(', ') ? '' : 's'} no SQLite table or view (sqliteTable / sqliteView from drizzle-orm/sqlite-core), so this migration drops every table: ${dropped.join(', ')}. If that is not what you meant, delete the migration just written and check schema in your drizzle config and the schema's exports.`;
 }
 
 /** The raw previous snapshot file, re-read so that keys we do not model survive as drizzle-kit keeps them. */

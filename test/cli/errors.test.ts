@@ -130,6 +130,17 @@ describe('drizzle-d1 generate: bad schema', () => {
     await expectRefusal(p, [], 'D1-511', ['src/schema.ts', 'extra config exploded']);
   });
 
+  it('a schema that exports no SQLite table: the migration dropping every table comes with a warning saying why', async () => {
+    const p = await withHistory();
+    p.schema(`import { pgTable, integer } from 'drizzle-orm/pg-core';\nexport const users = pgTable('users', { id: integer('id').primaryKey() });\n`);
+    const r = await drizzleD1(p.dir, ['generate', '--name', 'emptied', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.warnings[0]).toMatch(/^src\/schema\.ts exports no SQLite table or view .* drops every table: posts, users\./);
+    const text = await drizzleD1(p.dir, ['generate', '--dry-run']);
+    expect(text.stdout).not.toContain('no SQLite table');
+  });
+
   it('a schema drizzle-kit would serialise into invalid SQL (a quote in a JSON default) is a user error naming the schema file', async () => {
     const p = project();
     p.schema(`${CORE}
