@@ -8,7 +8,7 @@
  * typed result naming its file and statement, never an exception.
  */
 import type Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { displayPath, UserInputError } from '../diagnostics/errors.js';
 import { readFolderText } from '../diagnostics/fs.js';
@@ -28,6 +28,8 @@ export interface MigrationSource {
   file: string;
   /** The file's text; undefined when the journal lists a file that is not there. */
   sql: string | undefined;
+  /** The line of the first bytes that are not UTF-8 (wrangler and the migrators apply U+FFFD there). */
+  nonUtf8Line?: number;
 }
 
 export interface ReplayFailure {
@@ -137,8 +139,22 @@ export function readMigrationSources(out: string, options: ReplayOptions = {}): 
   return selectTags(runnerTags(out, options.runner), options, out).map((tag) => {
     const file = migrationSqlFile(layout, tag);
     const path = join(out, file);
-    return { tag, file, sql: existsSync(path) ? readFolderText(path) : undefined };
+    const sql = existsSync(path) ? readFolderText(path) : undefined;
+    const nonUtf8Line = sql?.includes('\uFFFD') ? firstNonUtf8Line(readFileSync(path), sql) : undefined;
+    return { tag, file, sql, ...(nonUtf8Line ? { nonUtf8Line } : {}) };
   });
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The 1-based line of the first byte sequence of `bytes` that is not UTF-8, or undefined when all of it is. */
+function firstNonUtf8Line(bytes: Buffer, text: string): number | undefined {
+  try {
+    strictUtf8.decode(bytes);
+    return undefined;
+  } catch {
+    return text.slice(0, text.indexOf('\uFFFD')).split('\n').length;
+  }
 }
 
 function failureOf(source: MigrationSource, e: unknown): ReplayFailure {

@@ -62,6 +62,7 @@ export const CODES = {
   'D1-417': { title: 'A hand-written migration is not rewritten', severity: 'warning' },
   'D1-418': { title: 'An applied migration is not rewritten', severity: 'error' },
   'D1-419': { title: 'rewrite needs migrations to rewrite and a confirmation', severity: 'error' },
+  'D1-420': { title: 'A migration file is not UTF-8', severity: 'warning' },
 
   // D1-480..499: rollback (down) files.
   'D1-480': { title: 'The rollback cannot bring back what the migration dropped', severity: 'warning' },

@@ -146,6 +146,15 @@ function unapplied(file: FileLint): Checked {
   return { statements: finishFileLint(file).findings, changes: [] };
 }
 
+/** A file that is not UTF-8: wrangler and drizzle-orm's migrators read it as UTF-8 and store U+FFFD for the bytes. */
+function encodingFindings(path: string, source: MigrationSource): Finding[] {
+  if (source.nonUtf8Line === undefined) return [];
+  return [finding('D1-420',
+    'the file is not valid UTF-8 (another encoding, such as Latin-1 or UTF-16): wrangler and drizzle-orm\'s migrators read it as UTF-8 and apply U+FFFD (�) in place of these bytes, so text in it reaches the database changed',
+    { file: path, line: source.nonUtf8Line },
+    'save the file as UTF-8, if it is not applied anywhere yet')];
+}
+
 function lintMigration(
   path: string,
   source: MigrationSource,
@@ -155,7 +164,7 @@ function lintMigration(
 ): Finding[] {
   if (source.sql === undefined || checked === undefined) return failure ? [failureFinding(path, '', failure)] : [];
   const literals = allLiterals.filter((l) => l.tag === source.tag);
-  const findings = [...checked.statements, ...literals.map((l) => literalFinding(path, source.sql!, l)), ...checked.changes];
+  const findings = [...checked.statements, ...literals.map((l) => literalFinding(path, source.sql!, l)), ...checked.changes, ...encodingFindings(path, source)];
   if (failure?.tag === source.tag) {
     const f = failureFinding(path, source.sql, failure);
     // A statement a static rule already explained is not reported twice.

@@ -123,6 +123,18 @@ describe('migration files', () => {
   });
 });
 
+describe('a migration file that is not UTF-8', () => {
+  it('lint says so with its line (wrangler would apply U+FFFD in place of the bytes), and exits 0 for a warning', async () => {
+    const p = await withHistory();
+    const sql = p.read('drizzle/0001_second.sql');
+    writeFileSync(join(p.out, '0001_second.sql'), Buffer.concat([Buffer.from(`${sql}\n--> statement-breakpoint\nINSERT INTO users (id, name) VALUES (1, 'caf`), Buffer.from([0xe9]), Buffer.from("');")]));
+    const r = await drizzleD1(p.dir, ['lint', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.findings).toContainEqual(expect.objectContaining({ code: 'D1-420', severity: 'warning', file: 'drizzle/0001_second.sql', line: 3 }));
+  });
+});
+
 describe('rewrite', () => {
   it('does not write a migration file the journal lists but that is missing', async () => {
     const p = await withHistory();
