@@ -287,6 +287,18 @@ describe('drizzle-d1 generate: writing', () => {
     expect(p.read('drizzle/rollback/0002_third.down.sql')).toBe('-- my own rollback, keep me\n');
   });
 
+  it.each([
+    ['wrangler.jsonc', '{ "d1_databases": [ { "binding": "DB", '],
+    ['wrangler.toml', '[[d1_databases]\nbinding = "DB'],
+  ])('a %s that cannot be parsed: the migration is written, with a warning naming the file', async (file, text) => {
+    const p = await withHistory();
+    p.write({ [file]: text });
+    const r = await drizzleD1(p.dir, ['generate', '--name', 'third']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`warning: ${file.replace('.', '\\.')} cannot be parsed \\(.+\\), so drizzle-d1 did not check`));
+    expect(p.read('drizzle/0002_third.sql')).toBe('ALTER TABLE `posts` ADD `body` text;');
+  });
+
   it('a rename ambiguity without a TTY: exit 2, nothing written, the ambiguity and hints JSON printed', async () => {
     const p = await withHistory();
     p.schema(V2_RENAMED);
