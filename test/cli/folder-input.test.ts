@@ -123,6 +123,23 @@ describe('migration files', () => {
   });
 });
 
+describe('lint given a file path', () => {
+  it('a path outside the folder is refused even when its file name is one of the migrations', async () => {
+    const p = await withHistory();
+    p.write({ 'elsewhere/0001_second.sql': 'DROP TABLE users;' });
+    await expectCommandRefusal(p, ['lint', 'elsewhere/0001_second.sql'], 'D1-616', ['elsewhere/0001_second.sql']);
+  });
+
+  it('the migration\'s own path, relative or absolute, is linted', async () => {
+    const p = await withHistory();
+    for (const path of ['drizzle/0001_second.sql', join(p.out, '0001_second.sql'), './drizzle/0001_second.sql', '0001_second.sql', '0001_second']) {
+      const r = await drizzleD1(p.dir, ['lint', '--json', path]);
+      expect(r.exitCode, `${path}: ${r.stderr}`).toBe(0);
+      expect(JSON.parse(r.stdout).files, path).toEqual(['drizzle/0001_second.sql']);
+    }
+  });
+});
+
 describe('a migration file that is not UTF-8', () => {
   it('lint says so with its line (wrangler would apply U+FFFD in place of the bytes), and exits 0 for a warning', async () => {
     const p = await withHistory();
