@@ -7,7 +7,7 @@
  * hand-written SQL) or that has no snapshot is left alone: its SQL is the only record of what it does.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { displayPath, UserInputError } from '../diagnostics/errors.js';
 import { readFolderText } from '../diagnostics/fs.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -59,16 +59,31 @@ function tagOf(name: string): string {
   return (path.endsWith('.sql') ? path.slice(0, -'.sql'.length) : path).split('/').pop()!;
 }
 
-/** The tags `rewrite` names: the ones given, or every tag after `pendingAfter`. */
-export function selectRewriteTags(out: string, tags: readonly string[], pendingAfter?: string): string[] {
+/**
+ * The tag `name` names. A name with a folder in it must be the migration's own file (or folder): a
+ * path relative to `cwd`, or the layout's name for it inside `out`; a file elsewhere with the same
+ * name is not a migration of this folder, and rewriting the folder's one instead would be a surprise.
+ */
+function tagNamed(name: string, out: string, cwd: string): string {
+  const tag = tagOf(name);
+  const normalized = name.replace(/\\/g, '/').replace(/\/$/, '');
+  const file = migrationSqlFile(layoutIn(out), tag);
+  if (!normalized.includes('/') || normalized === file) return tag;
+  const path = resolve(cwd, name);
+  if (path === join(out, file) || path === join(out, tag)) return tag;
+  throw new UserInputError('D1-616', `${name} is not a migration of ${displayPath(out)}: name a tag, or the path of one of its migration files.`, path);
+}
+
+/** The tags `rewrite` names: the ones given, or every tag after `pendingAfter`; paths are relative to `cwd`. */
+export function selectRewriteTags(out: string, tags: readonly string[], pendingAfter?: string, cwd: string = process.cwd()): string[] {
   const all = migrationTags(out);
   const where = layoutIn(out) === 'folders' ? 'its migration folders' : 'meta/_journal.json';
   const known = (tag: string) => {
     if (!all.includes(tag)) throw new UserInputError('D1-616', `${displayPath(out)} has no migration "${tag}"; name a tag from ${where}.`, out);
     return tag;
   };
-  if (pendingAfter !== undefined) return all.slice(all.indexOf(known(tagOf(pendingAfter))) + 1);
-  return tags.map((t) => known(tagOf(t)));
+  if (pendingAfter !== undefined) return all.slice(all.indexOf(known(tagNamed(pendingAfter, out, cwd))) + 1);
+  return tags.map((t) => known(tagNamed(t, out, cwd)));
 }
 
 function leftAlone(tag: string, path: string, before: string, status: RewriteStatus, message: string): RewriteItem {

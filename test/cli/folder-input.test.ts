@@ -167,6 +167,15 @@ describe('rewrite', () => {
     await expectCommandRefusal(p, ['rewrite', '--yes', '0001_second'], 'D1-613', ['drizzle/meta/0001_snapshot.json', "the journal's first migration"]);
   });
 
+  it('a path outside the folder is refused even when its file name is one of the migrations', async () => {
+    const p = await withHistory();
+    p.write({ 'drizzle/0001_second.sql': 'ALTER TABLE `users` ADD `email` text;\n-- edited by hand\n', 'elsewhere/0001_second.sql': '-- not a migration\n' });
+    await expectCommandRefusal(p, ['rewrite', '--yes', 'elsewhere/0001_second.sql'], 'D1-616', ['elsewhere/0001_second.sql']);
+    const ok = await drizzleD1(p.dir, ['rewrite', '--yes', 'drizzle/0001_second.sql']);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(p.read('drizzle/0001_second.sql')).toBe('ALTER TABLE `users` ADD `email` text;');
+  });
+
   it('still rewrites a whole, healthy folder', async () => {
     const p = await withHistory();
     p.write({ 'drizzle/0001_second.sql': 'ALTER TABLE `users` ADD `email` text;\n-- edited by hand\n' });
