@@ -234,7 +234,7 @@ async function writeMigration(
   plan: Plan | null,
   down: DownSource,
 ): Promise<GenerateResult> {
-  const [{ writeFilesAtomically }, { migrationTag }, rollbacks, { wranglerPatternWarnings }, { readWranglerConfig }] = await Promise.all([
+  const [{ refuseExisting, writeFilesAtomically }, { migrationTag }, rollbacks, { wranglerPatternWarnings }, { readWranglerConfig }] = await Promise.all([
     import('./write/files.js'),
     import('./write/names.js'),
     import('./rollback/generate.js'),
@@ -270,7 +270,9 @@ async function writeMigration(
     { path: journalPath(config.out), content: formatJournal(nextJournal), mode: 'replace' },
   ];
   if (rollback) keepForeignDownFile(rollback.path, rollback.text);
-  if (!options.dryRun) writeFilesAtomically(files);
+  // A dry run says what the real one would: an existing file is refused there too.
+  if (options.dryRun) refuseExisting(files);
+  else writeFilesAtomically(files);
   const warnings = [...folderWarnings(folder), ...wranglerPatternWarnings(wrangler, config.projectRoot, config.out, 'journal', tag)];
   return { config, warnings, migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id, rollback: rollback && rollbacks.writtenDownFile(rollback) } };
 }

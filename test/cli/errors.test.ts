@@ -274,6 +274,8 @@ describe('drizzle-d1 generate: writing', () => {
     p.write({ 'drizzle/0002_third.sql': '-- written by hand, keep me\n' });
     await expectRefusal(p, ['--name', 'third'], 'D1-620', ['drizzle/0002_third.sql']);
     expect(p.read('drizzle/0002_third.sql')).toBe('-- written by hand, keep me\n');
+    // A dry run predicts the refusal rather than showing a migration the real run would not write.
+    await expectRefusal(p, ['--name', 'third', '--dry-run'], 'D1-620', ['drizzle/0002_third.sql']);
   });
 
   it('never overwrites a down file someone else wrote at the new migration\'s rollback path', async () => {
