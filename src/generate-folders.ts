@@ -10,15 +10,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GenerateFlags, ResolvedConfig } from './config/index.js';
 import type { DownSource, WrittenDownFile } from './rollback/generate.js';
-import { displayPath, PlanRefusal, UserInputError } from './diagnostics/errors.js';
+import { PlanRefusal } from './diagnostics/errors.js';
 import { diffSchemas } from './diff/diff.js';
 import { hintsToRenames, type Hint } from './diff/hints.js';
 import type { Renames } from './diff/types.js';
 import type { Plan, PlanOptions } from './plan/types.js';
 import { packageFile } from './package.js';
 import { serializeDdl } from './schema/ddl.js';
-import { loadSchemaModules, schemaFiles } from './schema/load.js';
-import { collectEntities, SchemaError, serializeSchema } from './schema/serialize.js';
+import { loadSchemaModules, schemaFiles, schemaReadError } from './schema/load.js';
+import { collectEntities, serializeSchema } from './schema/serialize.js';
 import { serializerFor } from './schema/serializer.js';
 import { nextFolderTag, prevIdsOf, readFoldersLayout, type FoldersLayout } from './snapshot/layout.js';
 import type { SchemaState } from './snapshot/types.js';
@@ -58,9 +58,7 @@ export async function loadSchemaDdl(config: ResolvedConfig): Promise<DdlEntity[]
     // the table is defined, sqliteTableCreator); names are the columns' own (see casingWarnings).
     return serializeDdl(serializerFor(drizzle, undefined), entities);
   } catch (e) {
-    if (!(e instanceof SchemaError)) throw e;
-    const shown = files.map((f) => displayPath(f, config.projectRoot)).join(', ');
-    throw new UserInputError(e.code, `The schema in ${shown} cannot be migrated: ${e.message.replace(/\.?$/, '.')} Fix it there and run drizzle-d1 generate again.`, files[0]);
+    throw schemaReadError(e, files, config.projectRoot);
   }
 }
 

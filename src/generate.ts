@@ -12,8 +12,8 @@ import { hintsToRenames, type Hint } from './diff/hints.js';
 import type { Ambiguity, Renames } from './diff/types.js';
 import type { Plan, PlanOptions } from './plan/types.js';
 import { packageFile } from './package.js';
-import { loadSchemaModules, schemaFiles } from './schema/load.js';
-import { collectEntities, SchemaError, serializeSchema } from './schema/serialize.js';
+import { loadSchemaModules, schemaFiles, schemaReadError } from './schema/load.js';
+import { collectEntities, serializeSchema } from './schema/serialize.js';
 import { bundlesMigrations, formatCustomSnapshot, formatEmbeddedMigrations, formatJournal, formatSnapshot, readMigrationsFolder, type MigrationsFolder, stateOf, previousId, journalPath, tagPrefix } from './snapshot/io.js';
 import type { Journal, SchemaState, Snapshot } from './snapshot/types.js';
 import type { OutputFile } from './write/files.js';
@@ -70,9 +70,6 @@ export interface GenerateResult {
 /** drizzle-kit's `--custom` file text, kept byte for byte in templates/. */
 const customSql = () => readFileSync(packageFile('templates/custom-migration.sql'), 'utf8');
 
-/** The schema files as every message names them. */
-const shownFiles = (files: string[], config: ResolvedConfig) => files.map((f) => displayPath(f, config.projectRoot)).join(', ');
-
 /** Loads the user's schema into drizzle-kit's snapshot shape. */
 export async function loadSchemaState(config: ResolvedConfig): Promise<SchemaState> {
   const files = schemaFiles(config.schema, config.projectRoot);
@@ -80,8 +77,7 @@ export async function loadSchemaState(config: ResolvedConfig): Promise<SchemaSta
   try {
     return serializeSchema(collectEntities(modules, drizzle), drizzle, config.casing);
   } catch (e) {
-    if (!(e instanceof SchemaError)) throw e;
-    throw new UserInputError(e.code, `The schema in ${shownFiles(files, config)} cannot be migrated: ${e.message.replace(/\.?$/, ".")} Fix it there and run drizzle-d1 generate again.`, files[0]);
+    throw schemaReadError(e, files, config.projectRoot);
   }
 }
 
@@ -135,6 +131,25 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   }
 }
 
+/**
+ * A down file already at the new migration's rollback path is replaced only when it is drizzle-d1's
+ * own for this tag (its first line: a run interrupted before the journal was written left it); any
+ * other file there was written by someone and is never overwritten.
+ */
+function keepForeignDownFile(path: string, text: string): void {
+  let existing: string;
+  try {
+    existing = readFileSync(path, 'utf8');
+  } catch {
+    return; // not there (or not a file: the write reports it)
+  }
+  if (existing.split('\n', 1)[0] === text.split('\n', 1)[0]) return;
+  throw new UserInputError('D1-620',
+    `${displayPath(path)} already exists and drizzle-d1 did not write it; drizzle-d1 never overwrites it. Move it aside (or choose another --name, or pass --no-rollback), then run drizzle-d1 generate again. Nothing was written.`,
+    path,
+  );
+}
+
 /** The folder's problems that do not stop generation, as the CLI prints them. */
 function folderWarnings(folder: MigrationsFolder): string[] {
   const at = (f: string) => displayPath(join(folder.dir, f));
@@ -186,7 +201,21 @@ async function generateLocked(options: GenerateOptions, config: ResolvedConfig, 
     _meta: { schemas: {}, tables: diff.meta.tables, columns: diff.meta.columns },
     internal: cur.internal,
   };
-  return writeMigration(options, config, folder, now, sql, { text: formatSnapshot(snapshot), id: snapshot.id }, plan, { prev, cur, renames, backfill: options.backfill ?? {}, ...(handWritten ? { handWritten } : {}) });
+  const result = await writeMigration(options, config, folder, now, sql, { text: formatSnapshot(snapshot), id: snapshot.id }, plan, { prev, cur, renames, backfill: options.backfill ?? {}, ...(handWritten ? { handWritten } : {}) });
+  const empty = emptySchemaWarning(config, prev, cur);
+  return empty ? { ...result, warnings: [empty, ...result.warnings] } : result;
+}
+
+/**
+ * A schema that declares no table and no view, where the migrations built some: the migration drops
+ * them all (as drizzle-kit's would). Usually the schema path, its exports or the dialect of its tables
+ * (pg-core instead of sqlite-core) is wrong, so it is said first, in words.
+ */
+function emptySchemaWarning(config: ResolvedConfig, prev: SchemaState, cur: SchemaState): string | undefined {
+  const dropped = Object.keys(prev.tables);
+  if (!dropped.length || Object.keys(cur.tables).length || Object.keys(cur.views).length) return undefined;
+  const files = schemaFiles(config.schema, config.projectRoot).map((f) => displayPath(f, config.projectRoot)).join(', ');
+  return `${files} export${files.includes(', ') ? '' : 's'} no SQLite table or view (sqliteTable / sqliteView from drizzle-orm/sqlite-core), so this migration drops every table: ${dropped.join(', ')}. If that is not what you meant, delete the migration just written and check schema in your drizzle config and the schema's exports.`;
 }
 
 /** The raw previous snapshot file, re-read so that keys we do not model survive as drizzle-kit keeps them. */
@@ -205,7 +234,7 @@ async function writeMigration(
   plan: Plan | null,
   down: DownSource,
 ): Promise<GenerateResult> {
-  const [{ writeFilesAtomically }, { migrationTag }, rollbacks, { wranglerPatternWarnings }, { readWranglerConfig }] = await Promise.all([
+  const [{ refuseExisting, writeFilesAtomically }, { migrationTag }, rollbacks, { wranglerPatternWarnings }, { readWranglerConfig }] = await Promise.all([
     import('./write/files.js'),
     import('./write/names.js'),
     import('./rollback/generate.js'),
@@ -240,7 +269,10 @@ async function writeMigration(
     // Last: the journal is what makes the migration visible to drizzle-orm's migrators.
     { path: journalPath(config.out), content: formatJournal(nextJournal), mode: 'replace' },
   ];
-  if (!options.dryRun) writeFilesAtomically(files);
+  if (rollback) keepForeignDownFile(rollback.path, rollback.text);
+  // A dry run says what the real one would: an existing file is refused there too.
+  if (options.dryRun) refuseExisting(files);
+  else writeFilesAtomically(files);
   const warnings = [...folderWarnings(folder), ...wranglerPatternWarnings(wrangler, config.projectRoot, config.out, 'journal', tag)];
   return { config, warnings, migration: { tag, sqlPath, snapshotPath, sql, plan, snapshotId: snapshot.id, rollback: rollback && rollbacks.writtenDownFile(rollback) } };
 }

@@ -249,6 +249,14 @@ function commanderError(e: unknown): (Error & { code: string; exitCode: number }
 /** Help and --version (printed by commander) end the run; a bad command line is D1-713. */
 const COMMANDER_EXITS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
 
+const COMMANDS = new Set(['generate', 'rollback', 'verify', 'lint', 'rewrite']);
+
+/** Where the flags of the command the command line names are listed. */
+function helpHint(argv: readonly string[]): string {
+  const command = argv.slice(2).find((a) => !a.startsWith('-'));
+  return command !== undefined && COMMANDS.has(command) ? `Run drizzle-d1 ${command} --help for the flags.` : 'Run drizzle-d1 --help for the commands.';
+}
+
 export async function main(argv = process.argv): Promise<void> {
   try {
     await program().parseAsync(argv);
@@ -258,7 +266,7 @@ export async function main(argv = process.argv): Promise<void> {
       process.exitCode = cli.exitCode;
       return;
     }
-    const error = cli ? new UserInputError('D1-713', `${cli.message.replace(/^error: /, '').replace(/\.?$/, '.')} Run drizzle-d1 generate --help for the flags.`) : e;
+    const error = cli ? new UserInputError('D1-713', `${cli.message.replace(/^error: /, '').replace(/\.?$/, '.')} ${helpHint(argv)}`) : e;
     process.exitCode = reportError(error, argv.includes('--json'));
   }
 }

@@ -3,6 +3,7 @@
  * on a terminal), as JSON (`--json`) or as GitHub Actions annotations (`--format github`). Exit 1
  * when an error-level finding fires, 0 otherwise.
  */
+import { existsSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { resolve } from 'node:path';
 import type * as Commander from 'commander';
@@ -22,9 +23,22 @@ interface LintCliOptions extends FolderOptions {
   wrangler?: boolean;
 }
 
+/**
+ * The folder `--out` names, absolute. Given by hand, it must exist: a typo would otherwise be linted
+ * or verified as an empty folder and reported clean. `emptyCode`: the command's code for a bad flag value.
+ */
+export function givenFolder(out: string, cwd: string, emptyCode: 'D1-703' | 'D1-462'): string {
+  if (out === '') throw new UserInputError(emptyCode, '--out is empty: pass the migrations folder (drizzle.config.ts\'s "out", e.g. --out drizzle), or leave --out out to use the config\'s.');
+  const dir = resolve(cwd, out);
+  if (!existsSync(dir)) {
+    throw new UserInputError('D1-625', `The migrations folder ${displayPath(dir, cwd)} (from --out) does not exist. Check the path, which is relative to ${cwd}, or leave --out out to use the folder drizzle.config.ts names.`, dir);
+  }
+  return dir;
+}
+
 /** The migrations folder: `--out`, else the config's `out`. */
 export async function migrationsFolder(opts: FolderOptions, cwd: string): Promise<{ out: string; root: string }> {
-  if (opts.out !== undefined) return { out: resolve(cwd, opts.out), root: cwd };
+  if (opts.out !== undefined) return { out: givenFolder(opts.out, cwd, 'D1-703'), root: cwd };
   const config = await resolveConfig({ config: opts.config }, cwd);
   return { out: config.out, root: config.projectRoot };
 }

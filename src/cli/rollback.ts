@@ -25,7 +25,7 @@ export function runbookText(fileText: string): string[] {
 
 async function runRollback(tag: string, opts: RollbackCliOptions): Promise<number> {
   const { rollbackCommand } = await import('../rollback/command.js');
-  const r = await rollbackCommand({ cwd: process.cwd(), tag, ...(opts.config ? { config: opts.config } : {}), print: Boolean(opts.print) });
+  const r = await rollbackCommand({ cwd: process.cwd(), tag, ...(opts.config !== undefined ? { config: opts.config } : {}), print: Boolean(opts.print) });
   const shown = displayPath(r.file.path, r.projectRoot);
   if (opts.json) {
     const json = { status: r.status, tag: r.file.runbook.tag, file: shown, kind: r.file.down.kind, diagnostics: r.file.diagnostics.map((d) => diagnosticJson(d, r.projectRoot)), ...(opts.print ? { text: r.text } : {}) };

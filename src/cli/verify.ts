@@ -4,7 +4,6 @@
  * 1 rows lost or changed, a guard that would fire, or drift; 2 bad input or flags.
  */
 import { isatty } from 'node:tty';
-import { resolve } from 'node:path';
 import type * as Commander from 'commander';
 import { resolveConfig } from '../config/index.js';
 import { UserInputError } from '../diagnostics/errors.js';
@@ -14,6 +13,7 @@ import type { VerifyReport } from '../verify/types.js';
 import type { VerifyOptions } from '../verify/verify.js';
 import { diagnosticJson, errorText } from './report.js';
 import { progressPrinter, verifyJson, verifyText } from './verify-report.js';
+import { givenFolder } from './lint.js';
 
 interface VerifyFlags {
   config?: string;
@@ -35,7 +35,7 @@ function wholeNumber(flag: string, value: string | undefined, min: number, max: 
 
 /** The folder and, when a config names a schema, schema.ts as a snapshot state. */
 async function target(flags: VerifyFlags, cwd: string): Promise<{ out: string; current?: SchemaState }> {
-  if (flags.out !== undefined && flags.config === undefined) return { out: resolve(cwd, flags.out) };
+  if (flags.out !== undefined && flags.config === undefined) return { out: givenFolder(flags.out, cwd, 'D1-462') };
   const config = await resolveConfig({ config: flags.config }, cwd);
   return { out: config.out, current: await loadSchemaState(config) };
 }

@@ -254,4 +254,9 @@ export default {};`,
     const notObject = project({ 'drizzle.config.js': `module.exports = 'sqlite';` });
     expect((await failure({}, notObject, 'D1-503')).message).toContain('drizzle.config.js does not export a config object');
   });
+
+  it('an empty out (an environment variable set to nothing) is refused, not read as the default folder', async () => {
+    const emptyOut = project({ 'drizzle.config.ts': `export default { dialect: 'sqlite', schema: './s.ts', out: '' };` });
+    expect((await failure({}, emptyOut, 'D1-503')).message).toMatch(/drizzle\.config\.ts sets out to ""/);
+  });
 });

@@ -14,6 +14,7 @@ import {
   DRIVERS,
   PREFIXES,
   configSchema,
+  type ParsedConfig,
   type Casing,
   type Prefix,
 } from './schema.js';
@@ -118,12 +119,18 @@ function finish(
   return resolved;
 }
 
+/** A path flag given as "" (an unset shell variable, usually): refused, never read as "not given". */
+export function emptyPathFlag(flag: string, what: string, otherwise: string): UserInputError {
+  return new UserInputError('D1-703', `${flag} is empty: pass ${what}, or ${otherwise}. (An empty value is usually a shell variable that is not set.)`);
+}
+
 /** Pure CLI mode: a flag other than --name/--custom/--prefix was given without --config. */
 function resolveFromFlags(flags: GenerateFlags, projectRoot: string, cliPrefix: Prefix | undefined): ResolvedConfig {
   const where = 'The command line (no config file is read when --dialect, --schema, --out, --casing, --driver or --breakpoints is given)';
   const dialect = checkEnum(flags.dialect, DIALECTS, '--dialect');
   const problem = dialectProblem(dialect, where, 'pass --dialect sqlite');
   if (problem) throw new UserInputError('D1-504', problem);
+  if (flags.out === '') throw emptyPathFlag('--out', 'the migrations folder', 'leave --out out to use ./drizzle');
   if (!flags.schema) {
     throw new UserInputError('D1-705',
       `${where} has no --schema. Pass --schema <file, folder or glob> together with --dialect sqlite, or drop the other flags and put them in drizzle.config.ts.`,
@@ -149,6 +156,28 @@ function findDefaultConfig(projectRoot: string): string {
     `No drizzle config found in ${projectRoot}: looked for ${DEFAULT_CONFIG_FILES.join(', ')}. Run drizzle-d1 generate from the folder that holds your drizzle config, pass --config <path>, or give --dialect sqlite --schema <path> on the command line.`,
     path.join(projectRoot, 'drizzle.config.json'),
   );
+}
+
+/** The fields drizzle-kit's schema lets through but drizzle-d1 cannot use: no schema, an empty out, a bad rollback. */
+function checkFields(config: ParsedConfig, raw: Record<string, unknown>, shown: string, configPath: string): asserts config is ParsedConfig & { schema: string | string[] } {
+  if (!config.schema) {
+    throw new UserInputError('D1-503',
+      `The drizzle config ${shown} does not set schema. Add schema: './src/db/schema.ts' (a file, a folder, a glob or an array of them) to ${shown}.`,
+      configPath,
+    );
+  }
+  if (config.out === '') {
+    throw new UserInputError('D1-503',
+      `The drizzle config ${shown} sets out to "" (an environment variable that is set to nothing, usually). Set it to the migrations folder, e.g. out: './drizzle', or leave it out for ./drizzle.`,
+      configPath,
+    );
+  }
+  if (raw.rollback !== undefined && typeof raw.rollback !== 'boolean') {
+    throw new UserInputError('D1-488',
+      `The drizzle config ${shown} has rollback: ${JSON.stringify(raw.rollback)}; drizzle-d1 reads it as true (write a down file beside each migration, the default) or false (none).`,
+      configPath,
+    );
+  }
 }
 
 async function resolveFromConfigFile(
@@ -186,19 +215,7 @@ async function resolveFromConfigFile(
     );
   }
   const config = parsed.data;
-  if (!config.schema) {
-    throw new UserInputError('D1-503',
-      `The drizzle config ${shown} does not set schema. Add schema: './src/db/schema.ts' (a file, a folder, a glob or an array of them) to ${shown}.`,
-      configPath,
-    );
-  }
-
-  if (raw.rollback !== undefined && typeof raw.rollback !== 'boolean') {
-    throw new UserInputError('D1-488',
-      `The drizzle config ${shown} has rollback: ${JSON.stringify(raw.rollback)}; drizzle-d1 reads it as true (write a down file beside each migration, the default) or false (none).`,
-      configPath,
-    );
-  }
+  checkFields(config, raw, shown, configPath);
   // A `migrations` key (even an empty one) wins: zod fills its prefix with 'index' and --prefix is ignored.
   const prefix: Prefix = ('migrations' in config ? config.migrations?.prefix : cliPrefix) || 'index';
   return finish(projectRoot, configPath, {
@@ -222,6 +239,8 @@ export async function resolveConfig(flags: GenerateFlags, cwd: string): Promise<
   const projectRoot = path.resolve(cwd);
   loadDotenv(projectRoot);
 
+  // An unset shell variable (--config "$DRIZZLE_CONFIG") must not fall back to the default config.
+  if (flags.config === '') throw emptyPathFlag('--config', 'the path of your drizzle config', `leave --config out to use the drizzle config in ${projectRoot}`);
   // --prefix is validated whatever the mode (drizzle-kit's option parser does).
   const cliPrefix = checkEnum(flags.prefix, PREFIXES, '--prefix');
 

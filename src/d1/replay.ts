@@ -10,10 +10,11 @@
 import type Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeIssues, displayPath, UserInputError } from '../diagnostics/errors.js';
-import { journalPath } from '../snapshot/io.js';
+import { displayPath, UserInputError } from '../diagnostics/errors.js';
+import { readFolderText } from '../diagnostics/fs.js';
+import { readJournalOf } from '../snapshot/io.js';
 import { layoutIn, listMigrations, migrationSqlFile, snapshotStateAt } from '../snapshot/layout.js';
-import { journalSchema, type SchemaState } from '../snapshot/types.js';
+import type { SchemaState } from '../snapshot/types.js';
 import { applyMigration, D1MigrationError, listMigrationFiles, openD1Database } from './apply.js';
 import { splitStatements, unquoteIdentifier, type SqlStatement } from '../sqltext/tokens.js';
 import { schemaDrift, type Drift } from './drift.js';
@@ -27,6 +28,8 @@ export interface MigrationSource {
   file: string;
   /** The file's text; undefined when the journal lists a file that is not there. */
   sql: string | undefined;
+  /** The line of the first bytes that are not UTF-8 (wrangler and the migrators apply U+FFFD there). */
+  nonUtf8Line?: number;
 }
 
 export interface ReplayFailure {
@@ -100,19 +103,7 @@ export interface ReplayOptions {
 
 /** The journal's tags in order; [] when there is no journal yet (a fresh project). */
 export function readJournalTags(out: string): string[] {
-  const path = journalPath(out);
-  if (!existsSync(path)) return [];
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UserInputError('D1-601', `${displayPath(path)} is not valid JSON (${(e as Error).message}). Restore it from version control.`, path);
-  }
-  const parsed = journalSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new UserInputError('D1-601', `${displayPath(path)} is not a valid drizzle-kit journal (${describeIssues(parsed.error.issues)}).`, path);
-  }
-  return parsed.data.entries.map((e) => e.tag);
+  return readJournalOf(out).entries.map((e) => e.tag);
 }
 
 /** The tags to replay for `options`, checked against the journal. */
@@ -148,8 +139,22 @@ export function readMigrationSources(out: string, options: ReplayOptions = {}): 
   return selectTags(runnerTags(out, options.runner), options, out).map((tag) => {
     const file = migrationSqlFile(layout, tag);
     const path = join(out, file);
-    return { tag, file, sql: existsSync(path) ? readFileSync(path, 'utf8') : undefined };
+    const sql = existsSync(path) ? readFolderText(path) : undefined;
+    const nonUtf8Line = sql?.includes('\uFFFD') ? firstNonUtf8Line(readFileSync(path), sql) : undefined;
+    return { tag, file, sql, ...(nonUtf8Line ? { nonUtf8Line } : {}) };
   });
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The 1-based line of the first byte sequence of `bytes` that is not UTF-8, or undefined when all of it is. */
+function firstNonUtf8Line(bytes: Buffer, text: string): number | undefined {
+  try {
+    strictUtf8.decode(bytes);
+    return undefined;
+  } catch {
+    return text.slice(0, text.indexOf('\uFFFD')).split('\n').length;
+  }
 }
 
 function failureOf(source: MigrationSource, e: unknown): ReplayFailure {

@@ -62,6 +62,7 @@ export const CODES = {
   'D1-417': { title: 'A hand-written migration is not rewritten', severity: 'warning' },
   'D1-418': { title: 'An applied migration is not rewritten', severity: 'error' },
   'D1-419': { title: 'rewrite needs migrations to rewrite and a confirmation', severity: 'error' },
+  'D1-420': { title: 'A migration file is not UTF-8', severity: 'warning' },
 
   // D1-480..499: rollback (down) files.
   'D1-480': { title: 'The rollback cannot bring back what the migration dropped', severity: 'warning' },
@@ -143,6 +144,7 @@ export const CODES = {
   'D1-622': { title: 'The migrations folder cannot be written', severity: 'error' },
   'D1-623': { title: 'A path is too long', severity: 'error' },
   'D1-624': { title: 'The migrations folder cannot be read', severity: 'error' },
+  'D1-625': { title: 'The migrations folder given with --out does not exist', severity: 'error' },
   'D1-630': { title: 'A drizzle-kit 1.0 snapshot is not valid', severity: 'error' },
   'D1-631': { title: 'A drizzle-kit 1.0 migration folder is incomplete', severity: 'error' },
   'D1-632': { title: 'drizzle-kit 1.0 migrations from two branches', severity: 'error' },

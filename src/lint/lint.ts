@@ -6,12 +6,12 @@
  * a double-quoted name D1 reads as a string) becomes a finding too.
  */
 import type Database from 'better-sqlite3';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { D1_TRANSACTION_MESSAGE } from '../d1/apply.js';
 import { readMigrationSources, replayMigrations, type DoubleQuotedLiteral, type MigrationSource, type ReplayFailure } from '../d1/replay.js';
 import { nameOf } from '../d1/sql-parse.js';
 import { splitStatements } from '../sqltext/tokens.js';
-import { UserInputError } from '../diagnostics/errors.js';
+import { displayPath, UserInputError } from '../diagnostics/errors.js';
 import { lintFileChanges, schemaPoint, schemaPointReader } from './file-rules.js';
 import { finding, type Finding } from './finding.js';
 import { finishFileLint, lineAt, lintBeforeStatement, startFileLint, type FileLint } from './statements.js';
@@ -22,6 +22,8 @@ export interface LintOptions {
   /** 'journal' (default): meta/_journal.json's entries, as drizzle-orm's migrator applies them;
    * 'wrangler': every `*.sql` in the folder in wrangler's order, hand-written files without an entry included. */
   runner?: 'journal' | 'wrangler';
+  /** What paths in `only` are relative to (default: the working directory). */
+  cwd?: string;
 }
 
 export interface LintResult {
@@ -67,15 +69,23 @@ function failureFinding(path: string, sql: string, f: ReplayFailure): Finding {
   return finding('D1-416', `the migration fails when D1 applies it: ${f.message}`, where, 'fix the statement; D1 rolls the whole file back');
 }
 
-/** Whether `source` is one of the migrations the user named. */
-function selected(source: MigrationSource, only: readonly string[] | undefined): boolean {
+/**
+ * Whether `source` (of folder `out`) is one of the migrations the user named: by tag or file name, or
+ * by a path (relative to `cwd`) to that very file; a file elsewhere with the same name is not it.
+ */
+function selected(source: MigrationSource, only: readonly string[] | undefined, out: string, cwd: string): boolean {
   if (!only?.length) return true;
-  return only.some((o) => o === source.tag || o === source.file || basename(o) === source.file || basename(o) === source.tag);
+  return only.some((o) => {
+    if (o === source.tag || o === source.file) return true;
+    if (basename(o) !== source.file && basename(o) !== source.tag && !o.endsWith(`/${source.file}`)) return false;
+    const path = resolve(cwd, o);
+    return path === join(out, source.file) || path === join(out, source.tag);
+  });
 }
 
-function checkNames(sources: readonly MigrationSource[], only: readonly string[] | undefined, out: string): void {
+function checkNames(sources: readonly MigrationSource[], only: readonly string[] | undefined, out: string, cwd: string): void {
   for (const o of only ?? []) {
-    if (!sources.some((s) => selected(s, [o]))) throw new UserInputError('D1-616', `${out} has no migration "${o}"; name a tag from meta/_journal.json or a .sql file of the folder.`, out);
+    if (!sources.some((s) => selected(s, [o], out, cwd))) throw new UserInputError('D1-616', `${displayPath(out)} has no migration "${o}"; name a tag from meta/_journal.json or a .sql file of the folder.`, out);
   }
 }
 
@@ -93,8 +103,9 @@ interface Checked {
  */
 export function lintFolder(out: string, options: LintOptions = {}): LintResult {
   const sources = readMigrationSources(out, { runner: options.runner });
-  checkNames(sources, options.only, out);
-  const isSelected = (s: MigrationSource) => selected(s, options.only);
+  const cwd = options.cwd ?? process.cwd();
+  checkNames(sources, options.only, out, cwd);
+  const isSelected = (s: MigrationSource) => selected(s, options.only, out, cwd);
   const bySource = new Map(sources.map((s) => [s.tag, s]));
   const files = new Map<string, FileLint>();
   const start = (s: MigrationSource) => {
@@ -146,6 +157,15 @@ function unapplied(file: FileLint): Checked {
   return { statements: finishFileLint(file).findings, changes: [] };
 }
 
+/** A file that is not UTF-8: wrangler and drizzle-orm's migrators read it as UTF-8 and store U+FFFD for the bytes. */
+function encodingFindings(path: string, source: MigrationSource): Finding[] {
+  if (source.nonUtf8Line === undefined) return [];
+  return [finding('D1-420',
+    'the file is not valid UTF-8 (another encoding, such as Latin-1 or UTF-16): wrangler and drizzle-orm\'s migrators read it as UTF-8 and apply U+FFFD (�) in place of these bytes, so text in it reaches the database changed',
+    { file: path, line: source.nonUtf8Line },
+    'save the file as UTF-8, if it is not applied anywhere yet')];
+}
+
 function lintMigration(
   path: string,
   source: MigrationSource,
@@ -155,7 +175,7 @@ function lintMigration(
 ): Finding[] {
   if (source.sql === undefined || checked === undefined) return failure ? [failureFinding(path, '', failure)] : [];
   const literals = allLiterals.filter((l) => l.tag === source.tag);
-  const findings = [...checked.statements, ...literals.map((l) => literalFinding(path, source.sql!, l)), ...checked.changes];
+  const findings = [...checked.statements, ...literals.map((l) => literalFinding(path, source.sql!, l)), ...checked.changes, ...encodingFindings(path, source)];
   if (failure?.tag === source.tag) {
     const f = failureFinding(path, source.sql, failure);
     // A statement a static rule already explained is not reported twice.

@@ -6,9 +6,10 @@
  * the 1.0 layout) change. A migration whose snapshot equals the previous one (`--custom`,
  * hand-written SQL) or that has no snapshot is left alone: its SQL is the only record of what it does.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { UserInputError } from '../diagnostics/errors.js';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { displayPath, UserInputError } from '../diagnostics/errors.js';
+import { readFolderText } from '../diagnostics/fs.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { diffSchemas } from '../diff/diff.js';
 import { planMigration } from '../plan/plan.js';
@@ -17,7 +18,8 @@ import { readJournalTags, readRealSchema, snapshotStateOf } from '../d1/replay.j
 import { sameJson } from '../snapshot/equal.js';
 import { layoutIn, listMigrations, migrationSqlFile } from '../snapshot/layout.js';
 import { recordedRenames } from '../diff/recorded-renames.js';
-import type { SchemaState } from '../snapshot/types.js';
+import { readSnapshotFile, tagPrefix } from '../snapshot/io.js';
+import { ZERO_ID, type SchemaState } from '../snapshot/types.js';
 import { renderMigration } from '../sql/render.js';
 import { writeFilesAtomically } from '../write/files.js';
 
@@ -57,16 +59,31 @@ function tagOf(name: string): string {
   return (path.endsWith('.sql') ? path.slice(0, -'.sql'.length) : path).split('/').pop()!;
 }
 
-/** The tags `rewrite` names: the ones given, or every tag after `pendingAfter`. */
-export function selectRewriteTags(out: string, tags: readonly string[], pendingAfter?: string): string[] {
+/**
+ * The tag `name` names. A name with a folder in it must be the migration's own file (or folder): a
+ * path relative to `cwd`, or the layout's name for it inside `out`; a file elsewhere with the same
+ * name is not a migration of this folder, and rewriting the folder's one instead would be a surprise.
+ */
+function tagNamed(name: string, out: string, cwd: string): string {
+  const tag = tagOf(name);
+  const normalized = name.replace(/\\/g, '/').replace(/\/$/, '');
+  const file = migrationSqlFile(layoutIn(out), tag);
+  if (!normalized.includes('/') || normalized === file) return tag;
+  const path = resolve(cwd, name);
+  if (path === join(out, file) || path === join(out, tag)) return tag;
+  throw new UserInputError('D1-616', `${name} is not a migration of ${displayPath(out)}: name a tag, or the path of one of its migration files.`, path);
+}
+
+/** The tags `rewrite` names: the ones given, or every tag after `pendingAfter`; paths are relative to `cwd`. */
+export function selectRewriteTags(out: string, tags: readonly string[], pendingAfter?: string, cwd: string = process.cwd()): string[] {
   const all = migrationTags(out);
   const where = layoutIn(out) === 'folders' ? 'its migration folders' : 'meta/_journal.json';
   const known = (tag: string) => {
-    if (!all.includes(tag)) throw new UserInputError('D1-616', `${out} has no migration "${tag}"; name a tag from ${where}.`, out);
+    if (!all.includes(tag)) throw new UserInputError('D1-616', `${displayPath(out)} has no migration "${tag}"; name a tag from ${where}.`, out);
     return tag;
   };
-  if (pendingAfter !== undefined) return all.slice(all.indexOf(known(tagOf(pendingAfter))) + 1);
-  return tags.map((t) => known(tagOf(t)));
+  if (pendingAfter !== undefined) return all.slice(all.indexOf(known(tagNamed(pendingAfter, out, cwd))) + 1);
+  return tags.map((t) => known(tagNamed(t, out, cwd)));
 }
 
 function leftAlone(tag: string, path: string, before: string, status: RewriteStatus, message: string): RewriteItem {
@@ -83,11 +100,43 @@ function handWrittenBefore(out: string, tag: string): HandWrittenObject[] {
   return real.replay.failure ? [] : real.handWritten;
 }
 
+/** The `.sql` file's text: rewrite replaces a migration, it never writes one that is missing. */
+function currentText(path: string, tag: string): string {
+  if (!existsSync(path)) {
+    throw new UserInputError('D1-610',
+      `${displayPath(path)} is missing: migration "${tag}" has no SQL file to rewrite, and rewrite does not write missing migrations. Restore it from version control, then run drizzle-d1 rewrite again.`,
+      path,
+    );
+  }
+  return readFolderText(path);
+}
+
+/**
+ * In the journal layout, the snapshot of `tag` must have been generated from the one before it in the
+ * journal (`previous`; none: the empty schema): rewriting from another state writes another migration.
+ */
+function checkGeneratedFrom(out: string, tag: string, previous: string | undefined): void {
+  if (layoutIn(out) === 'folders') return;
+  const snapshotFile = (t: string) => join(out, 'meta', `${tagPrefix(t)}_snapshot.json`);
+  const cur = snapshotFile(tag);
+  const prev = previous === undefined ? undefined : snapshotFile(previous);
+  if (!existsSync(cur) || (prev !== undefined && !existsSync(prev))) return;
+  const prevId = readSnapshotFile(cur, false).prevId;
+  const expected = prev === undefined ? ZERO_ID : readSnapshotFile(prev, false).id;
+  if (prevId === expected) return;
+  const from = prev === undefined ? `but ${tag} is the journal's first migration (prevId ${ZERO_ID} expected)` : `but the snapshot before it in the journal, ${displayPath(prev)}, has id ${expected}`;
+  throw new UserInputError('D1-613',
+    `${displayPath(cur)} has prevId ${prevId}, ${from}: ${tag} was generated from another state, so rewriting it from this one would write a different migration. ` +
+      `Restore the journal and snapshots from version control (the journal's order is the order the migrations run), then run drizzle-d1 rewrite again.`,
+    cur,
+  );
+}
+
 /** Regenerate one migration's SQL from its snapshots. */
 function rewriteOne(out: string, journal: readonly string[], tag: string, options: RewriteOptions): RewriteItem {
   const file = migrationSqlFile(layoutIn(out), tag);
   const path = join(out, file);
-  const before = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const before = currentText(path, tag);
   const index = journal.indexOf(tag);
   const cur = snapshotStateOf(out, tag);
   const prev = index === 0 ? EMPTY : snapshotStateOf(out, journal[index - 1]!);
@@ -97,6 +146,7 @@ function rewriteOne(out: string, journal: readonly string[], tag: string, option
   if (sameJson(prev.tables, cur.tables) && sameJson(prev.views, cur.views)) {
     return leftAlone(tag, path, before, 'hand-written', `${tag} does not change the snapshot (a --custom or hand-written migration): rewrite leaves it as it is`);
   }
+  checkGeneratedFrom(out, tag, journal[index - 1]);
   const renames = recordedRenames(out, tag, cur);
   const handWritten = handWrittenBefore(out, tag);
   const plan = planMigration(prev, cur, diffSchemas(prev, cur, renames).changes, { backfill: options.backfill, assumeNotNull: options.assumeNotNull, handWritten });

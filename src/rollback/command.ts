@@ -140,7 +140,7 @@ function replayedSides(out: string, m: Located): Pick<MigrationSides, 'handWritt
 }
 
 export async function rollbackCommand(options: RollbackCommandOptions): Promise<RollbackCommandResult> {
-  const config = await resolveConfig(options.config ? { config: options.config } : {}, options.cwd);
+  const config = await resolveConfig(options.config !== undefined ? { config: options.config } : {}, options.cwd);
   const m = layoutOf(config.out, config.projectRoot) === 'folders' ? locateInFolders(config.out, options.tag, config.breakpoints) : locateInJournal(config.out, options.tag);
   const sides = writtenByHand(m)
     ? { tag: m.tag, prev: m.prev, cur: m.cur, renames: { tables: {}, columns: {} }, custom: true }

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { displayPath, UserInputError } from '../diagnostics/errors.js';
 import { FastPathUnsupported, prepareFastTs, registerFastTs } from './fast-load.js';
+import { projectFileOf, SchemaError } from './schema-error.js';
 
 export interface DrizzleModules {
   orm: typeof import('drizzle-orm');
@@ -425,4 +426,23 @@ export async function loadSchemaModules(
     );
   }
   return { modules, drizzle };
+}
+
+/**
+ * What reading the loaded schema's tables threw, as the user sees it: a SchemaError names the schema
+ * files; an error thrown by the project's own code that drizzle-orm runs meanwhile (a
+ * `references(() => …)` or extra-config callback) is D1-511 naming that file. Anything else is
+ * returned as it is (a bug, shown as one).
+ */
+export function schemaReadError(e: unknown, files: string[], projectRoot: string): unknown {
+  const shown = files.map((f) => displayPath(f, projectRoot)).join(', ');
+  if (e instanceof SchemaError) {
+    return new UserInputError(e.code, `The schema in ${shown} cannot be migrated: ${e.message.replace(/\.?$/, '.')} Fix it there and run drizzle-d1 generate again.`, files[0]);
+  }
+  const file = e instanceof UserInputError ? undefined : projectFileOf(e, projectRoot);
+  if (!file) return e;
+  return new UserInputError('D1-511',
+    `Reading the tables of ${shown} failed${files.includes(file) && files.length === 1 ? '' : ` in ${displayPath(file, projectRoot)}`}: ${firstErrorLine(e)}. drizzle-orm runs that code when it reads the schema (a references(() => …) callback, a table's extra-config callback); fix it there, then run drizzle-d1 generate again.`,
+    file,
+  );
 }

@@ -3,11 +3,11 @@
  * `<out>/meta/<prefix>_snapshot.json` and `<out>/<tag>.sql`. Reading validates everything and turns
  * each problem into a UserInputError naming the file; formatting is byte-compatible with drizzle-kit.
  */
-import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Code } from '../diagnostics/codes.js';
 import { describeIssues, displayPath, UserInputError } from '../diagnostics/errors.js';
-import { errnoOf, fileSystemError } from '../diagnostics/fs.js';
+import { errnoOf, fileSystemError, readFolderText } from '../diagnostics/fs.js';
 import { sameJson } from './equal.js';
 import {
   ZERO_ID,
@@ -40,12 +40,7 @@ export const journalPath = (out: string) => join(out, 'meta', '_journal.json');
 const show = (path: string) => displayPath(path);
 
 function parseJsonFile(path: string, what: string, code: Code): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw fileSystemError(e, path, `read ${path}`, true);
-  }
+  const text = readFolderText(path);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -236,6 +231,29 @@ function readJournal(out: string, listing: Listing): Journal {
 }
 
 /**
+ * The journal of `out`, checked as generate checks it (missing beside snapshots, shape, dialect); an
+ * empty one when the folder has no migrations yet. For the commands that only need its entries.
+ */
+export const readJournalOf = (out: string): Journal => readJournal(out, listFolder(out));
+
+/**
+ * drizzle-kit numbers a new migration after the last entry's idx: entries whose idx goes down would
+ * make it reuse a number (and overwrite that migration's snapshot).
+ */
+function checkIdxOrder(out: string, journal: Journal): void {
+  journal.entries.forEach((e, i) => {
+    const before = journal.entries[i - 1];
+    if (!before || e.idx > before.idx) return;
+    const jPath = journalPath(out);
+    throw new UserInputError('D1-601',
+      `${show(jPath)} lists "${e.tag}" (idx ${e.idx}) after "${before.tag}" (idx ${before.idx}): the entries are out of order, and the next migration would be numbered after idx ${journal.entries.at(-1)!.idx}, reusing a number. ` +
+        `Put the entries back in the order they were generated, with increasing idx (restore the journal from version control), then run drizzle-d1 again.`,
+      jPath,
+    );
+  });
+}
+
+/**
  * Two journal entries with one idx or one tag prefix: the journal of two branches merged by keeping
  * both sides. They share one snapshot name, and drizzle-orm's D1 migrator skips whichever is older.
  */
@@ -407,6 +425,7 @@ export function readMigrationsFolder(out: string, known?: SchemaState): Migratio
   checkLayout(out, listing);
   const journal = readJournal(out, listing);
   checkOneMigrationPerNumber(out, journal);
+  checkIdxOrder(out, journal);
   const unlistedSql = checkUnlisted(out, journal, listing);
   const warnings = checkEntryFiles(out, journal, listing);
   const read = readSnapshots(out, listing, known);

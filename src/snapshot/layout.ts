@@ -78,7 +78,7 @@ export function readSnapshotV7(path: string): SnapshotV7 {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    if (errnoOf(e) && errnoOf(e) !== 'ENOENT') throw fileSystemError(e, path, `read ${path}`, true);
+    if (errnoOf(e) && errnoOf(e) !== 'ENOENT') throw fileSystemError(e, path, 'read the migrations folder', true);
     throw new UserInputError('D1-630', `${displayPath(path)} is not valid JSON (${(e as Error).message}). It is drizzle-kit 1.0's snapshot of the schema after that migration; restore it from version control.`, path);
   }
   const dialect = (raw as { dialect?: unknown })?.dialect;

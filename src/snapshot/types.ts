@@ -87,15 +87,24 @@ export const journalEntrySchema = z.object({
   idx: z.number().int().nonnegative(),
   version: z.string(),
   when: z.number(),
-  tag: z.string().min(1),
+  // The tag names `<out>/<tag>.sql`: a separator would put the file in another folder.
+  tag: z.string().min(1).refine((t) => !/[\\/]/.test(t) && t !== '.' && t !== '..', 'a tag is a file name in the migrations folder, without "/" or "\\"'),
   breakpoints: z.boolean(),
 });
 
-export const journalSchema = z.object({
-  version: z.string(),
-  dialect: z.string(),
-  entries: z.array(journalEntrySchema),
-});
+export const journalSchema = z
+  .object({
+    version: z.string(),
+    dialect: z.string(),
+    entries: z.array(journalEntrySchema),
+  })
+  .superRefine((journal, ctx) => {
+    const seen = new Set<string>();
+    journal.entries.forEach((e, i) => {
+      if (seen.has(e.tag)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['entries', i, 'tag'], message: `"${e.tag}" is listed twice (a migrator would apply it twice)` });
+      seen.add(e.tag);
+    });
+  });
 
 export type Column = z.infer<typeof columnSchema>;
 export type Index = z.infer<typeof indexSchema>;

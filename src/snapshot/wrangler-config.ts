@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { posix, relative, resolve, sep } from 'node:path';
-import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parse as parseToml } from 'smol-toml';
 
 export interface WranglerDatabase {
@@ -51,7 +51,7 @@ function parseConfig(file: string, text: string): unknown {
   if (file.endsWith('.toml')) return parseToml(text);
   const errors: ParseError[] = [];
   const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
-  if (errors.length) throw new Error('not JSON');
+  if (errors.length) throw new Error(`${printParseErrorCode(errors[0]!.error)} at character ${errors[0]!.offset}`);
   return value;
 }
 
@@ -64,6 +64,8 @@ export interface WranglerConfig {
   file?: string;
   /** Its `d1_databases`, top level first, then each `env`'s (empty when it has none or cannot be read). */
   databases: WranglerDatabase[];
+  /** Why the file could not be parsed, when it could not. */
+  unreadable?: string;
 }
 
 /** The project's wrangler config and its D1 databases; an unreadable file counts as one without databases. */
@@ -76,8 +78,8 @@ export function readWranglerConfig(projectRoot: string): WranglerConfig {
       // The top-level databases first (the runbook's), then each environment's (`[env.production]`).
       const lists = [config, ...Object.values(config?.env ?? {})].map((c) => (Array.isArray(c?.d1_databases) ? c.d1_databases : []));
       return { file, databases: lists.flat().map((db) => databaseOf(db, file)) };
-    } catch {
-      return { file, databases: [] };
+    } catch (e) {
+      return { file, databases: [], unreadable: (e as Error).message.split('\n')[0]! };
     }
   }
   return { databases: [] };

@@ -54,6 +54,9 @@ function patternProblem(db: WranglerDatabase, layout: LayoutKind, sample: string
 /** One warning per wrangler D1 database reading `out` whose pattern misses the migrations or takes other files too. */
 export function wranglerPatternWarnings(config: WranglerConfig, projectRoot: string, out: string, layout: LayoutKind, sampleTag: string): string[] {
   if (!config.file) return [];
+  if (config.unreadable !== undefined) {
+    return [`${displayPath(config.file)} cannot be parsed (${config.unreadable}), so drizzle-d1 did not check which files its migrations_dir and migrations_pattern make wrangler apply; wrangler will refuse the file too: fix it.`];
+  }
   const where = `${displayPath(config.file)} (migrations_dir ${displayPath(out)})`;
   return databasesFor(config, projectRoot, out).flatMap((db) => patternProblem(db, layout, sampleTag, where) ?? []);
 }

@@ -26,10 +26,15 @@ const alreadyExists = (path: string) =>
     path,
   );
 
-export function writeFilesAtomically(files: OutputFile[]): void {
+/** D1-620 for the first new file that already exists: what writeFilesAtomically would refuse (for a dry run). */
+export function refuseExisting(files: readonly OutputFile[]): void {
   for (const f of files) {
     if (f.mode === 'create' && existsSync(f.path)) throw alreadyExists(f.path);
   }
+}
+
+export function writeFilesAtomically(files: OutputFile[]): void {
+  refuseExisting(files);
   const temps: string[] = [];
   const placed: string[] = [];
   let current = files[0]?.path ?? '.';

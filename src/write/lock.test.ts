@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,6 +34,13 @@ describe('the migrations folder lock', () => {
     const d = tmp();
     writeFileSync(join(d, LOCK_FILE), JSON.stringify({ pid: 999999, host: 'elsewhere', started: new Date().toISOString() }));
     expect(() => lockMigrationsFolder(d)).toThrow(expect.objectContaining({ code: 'D1-615', message: expect.stringContaining('on elsewhere') }));
+  });
+
+  it('a folder where the lock file belongs, however old, is never taken for a stale lock (D1-615, no crash)', () => {
+    const d = tmp();
+    mkdirSync(join(d, LOCK_FILE));
+    utimesSync(join(d, LOCK_FILE), new Date('2020-01-01'), new Date('2020-01-01'));
+    expect(() => lockMigrationsFolder(d)).toThrow(expect.objectContaining({ code: 'D1-615', message: expect.stringContaining(`delete ${join(d, LOCK_FILE)}`) }));
   });
 
   it('creates a missing folder for the lock and removes it again when nothing was written', () => {

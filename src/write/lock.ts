@@ -93,8 +93,11 @@ const isRunning = (pid: number) => {
 };
 
 function isStale(path: string): boolean {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  // Only a lock file is ours to take over; anything else there (a folder) is the user's to remove.
+  if (stat && !stat.isFile()) return false;
   const info = readLock(path);
-  const age = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+  const age = Date.now() - (stat?.mtimeMs ?? 0);
   if (!info) return age > EMPTY_STALE_AFTER_MS;
   if (age > STALE_AFTER_MS) return true;
   // Another host's pids mean nothing here: only the age decides for them.

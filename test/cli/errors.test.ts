@@ -118,6 +118,29 @@ describe('drizzle-d1 generate: bad schema', () => {
     await expectRefusal(p, [], 'D1-510', ['./src/db/*.schema.ts']);
   });
 
+  it('a references() callback that throws while the tables are read names the schema file, not a crash', async () => {
+    const p = project();
+    p.schema(`${V1}\nlet hidden: any;\nexport const refs = sqliteTable('refs', { id: integer('id').primaryKey(), h: integer('h').references(() => hidden.id) });\n`);
+    await expectRefusal(p, [], 'D1-511', ['src/schema.ts', "Cannot read properties of undefined (reading 'id')", 'references(']);
+  });
+
+  it("a table's extra-config callback that throws names the schema file", async () => {
+    const p = project();
+    p.schema(`${CORE}\nexport const t = sqliteTable('t', { id: integer('id').primaryKey() }, () => { throw new Error('extra config exploded'); });\n`);
+    await expectRefusal(p, [], 'D1-511', ['src/schema.ts', 'extra config exploded']);
+  });
+
+  it('a schema that exports no SQLite table: the migration dropping every table comes with a warning saying why', async () => {
+    const p = await withHistory();
+    p.schema(`import { pgTable, integer } from 'drizzle-orm/pg-core';\nexport const users = pgTable('users', { id: integer('id').primaryKey() });\n`);
+    const r = await drizzleD1(p.dir, ['generate', '--name', 'emptied', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.warnings[0]).toMatch(/^src\/schema\.ts exports no SQLite table or view .* drops every table: posts, users\./);
+    const text = await drizzleD1(p.dir, ['generate', '--dry-run']);
+    expect(text.stdout).not.toContain('no SQLite table');
+  });
+
   it('a schema drizzle-kit would serialise into invalid SQL (a quote in a JSON default) is a user error naming the schema file', async () => {
     const p = project();
     p.schema(`${CORE}
@@ -251,6 +274,31 @@ describe('drizzle-d1 generate: writing', () => {
     p.write({ 'drizzle/0002_third.sql': '-- written by hand, keep me\n' });
     await expectRefusal(p, ['--name', 'third'], 'D1-620', ['drizzle/0002_third.sql']);
     expect(p.read('drizzle/0002_third.sql')).toBe('-- written by hand, keep me\n');
+    // A dry run predicts the refusal rather than showing a migration the real run would not write.
+    await expectRefusal(p, ['--name', 'third', '--dry-run'], 'D1-620', ['drizzle/0002_third.sql']);
+  });
+
+  it('never overwrites a down file someone else wrote at the new migration\'s rollback path', async () => {
+    const p = await withHistory();
+    p.write({ 'drizzle/rollback/0002_third.down.sql': '-- my own rollback, keep me\n' });
+    await expectRefusal(p, ['--name', 'third'], 'D1-620', ['drizzle/rollback/0002_third.down.sql', '--no-rollback']);
+    expect(p.read('drizzle/rollback/0002_third.down.sql')).toBe('-- my own rollback, keep me\n');
+    // --no-rollback writes the migration and leaves the file alone.
+    const r = await drizzleD1(p.dir, ['generate', '--name', 'third', '--no-rollback']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(p.read('drizzle/rollback/0002_third.down.sql')).toBe('-- my own rollback, keep me\n');
+  });
+
+  it.each([
+    ['wrangler.jsonc', '{ "d1_databases": [ { "binding": "DB", '],
+    ['wrangler.toml', '[[d1_databases]\nbinding = "DB'],
+  ])('a %s that cannot be parsed: the migration is written, with a warning naming the file', async (file, text) => {
+    const p = await withHistory();
+    p.write({ [file]: text });
+    const r = await drizzleD1(p.dir, ['generate', '--name', 'third']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`warning: ${file.replace('.', '\\.')} cannot be parsed \\(.+\\), so drizzle-d1 did not check`));
+    expect(p.read('drizzle/0002_third.sql')).toBe('ALTER TABLE `posts` ADD `body` text;');
   });
 
   it('a rename ambiguity without a TTY: exit 2, nothing written, the ambiguity and hints JSON printed', async () => {

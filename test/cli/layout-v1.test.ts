@@ -3,13 +3,13 @@
  * the 0.31 layout (same statuses, codes and exit codes; nothing half-written), and a broken latest
  * folder is a D1-63x error naming the file.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORTS } from '../history/histories.js';
 import type { TempProject } from '../support/project.js';
 import { migrationFolders, v1Project } from '../support/v1.js';
-import { buildCli, drizzleD1, expectRefusal, treeOf } from './support.js';
+import { buildCli, drizzleD1, expectCommandRefusal, expectRefusal, treeOf } from './support.js';
 
 const V1 = `${IMPORTS}
 export const users = sqliteTable('users', { id: integer('id').primaryKey(), name: text('name').notNull() });`;
@@ -59,6 +59,20 @@ describe('drizzle-d1 generate in the drizzle-kit 1.0 layout', () => {
     writeFileSync(join(folder, 'snapshot.json'), '{"version":"7","dialect":"sqlite","id":"x","prevIds":[],"ddl":[],"renames":[]}');
     await expectRefusal(p, [], 'D1-631', ['migration.sql']);
     writeFileSync(join(folder, 'migration.sql'), sql);
+  }, 60_000);
+
+  it('a snapshot.json that is a folder: a read error naming it once, relatively, from every command', async () => {
+    const p = project();
+    expect((await drizzleD1(p.dir, ['generate', '--name', 'init'])).exitCode).toBe(0);
+    const folder = migrationFolders(p.out)[0]!;
+    rmSync(join(p.out, folder, 'snapshot.json'));
+    mkdirSync(join(p.out, folder, 'snapshot.json'));
+    writeFileSync(join(p.out, folder, 'snapshot.json', 'keep'), '');
+    p.schema(V2);
+    const exact = `Error [D1-624]: Cannot read the migrations folder: drizzle/${folder}/snapshot.json is a folder, not a file (EISDIR).`;
+    for (const [args, exit] of [[['generate'], 1], [['lint'], 1], [['verify', '--rows', '3'], 2], [['rollback', folder], 1]] as const) {
+      await expectCommandRefusal(p, [...args], 'D1-624', [exact], exit);
+    }
   }, 60_000);
 
   it('a folder holding a journal and 1.0 folders is refused (D1-633)', async () => {

@@ -109,20 +109,28 @@ export const withoutIds = (text: string) =>
  * blank line, no stack trace, no "unexpected" crash) mentioning every `mentions`, and an unchanged
  * project tree.
  */
-export async function expectRefusal(p: TempProject, args: string[], code: string | RegExp, mentions: (string | RegExp)[], exit = 1): Promise<Run> {
+export function expectRefusal(p: TempProject, args: string[], code: string | RegExp, mentions: (string | RegExp)[], exit = 1): Promise<Run> {
+  return expectCommandRefusal(p, ['generate', ...args], code, mentions, exit);
+}
+
+/**
+ * expectRefusal for any command (`['lint']`, `['rollback', '0001']`, …). verify's progress lines
+ * (`[1/2] ✓ …`) may come before the error; the message checked is what follows them.
+ */
+export async function expectCommandRefusal(p: TempProject, command: string[], code: string | RegExp, mentions: (string | RegExp)[], exit = 1): Promise<Run> {
   const before = treeOf(p);
-  const r = await drizzleD1(p.dir, ['generate', ...args]);
-  if (process.env.SHOW_CLI_MESSAGES) console.log(`[exit ${r.exitCode}] ${r.stderr}`);
+  const r = await drizzleD1(p.dir, command);
+  if (process.env.SHOW_CLI_MESSAGES) console.log(`[${command[0]}: exit ${r.exitCode}] ${r.stderr}`);
   const output = `exit ${r.exitCode}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
   expect(r.exitCode, output).toBe(exit);
-  const message = r.stderr.trim();
+  const message = r.stderr.trim().replace(/^(\[\d+\/\d+\] .*\n)+/, '');
   expect(message, output).not.toBe('');
   expect(message, output).not.toMatch(/failed unexpectedly/);
   expect(message, output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   const shown = /^Error \[(D1-\d{3})\]: /.exec(message);
   expect(shown?.[1], output).toMatch(typeof code === 'string' ? new RegExp(`^${code}$`) : code);
   // One paragraph: one `Error [code]:` line per diagnostic, its fix and the files on indented lines.
-  if (exit === 1) expect(message.split('\n').every((l) => /^(Error \[D1-\d{3}\]: |\s+\S)/.test(l)), `one paragraph expected:\n${message}`).toBe(true);
+  if (exit === 1 || command[0] === 'verify') expect(message.split('\n').every((l) => /^(Error \[D1-\d{3}\]: |\s+\S)/.test(l)), `one paragraph expected:\n${message}`).toBe(true);
   for (const m of mentions) {
     if (typeof m === 'string') expect(message, output).toContain(m);
     else expect(message, output).toMatch(m);
