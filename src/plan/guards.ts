@@ -9,7 +9,8 @@ import type { ForeignKey } from '../snapshot/types.js';
 import { mentions } from '../sqltext/rewrite.js';
 import type { PlanContext } from './context.js';
 import type { Copies } from './copies.js';
-import type { CopyColumn, GuardCheck } from './types.js';
+import { affinityOf } from '../sqltext/affinity.js';
+import type { GuardCheck, GuardColumn } from './types.js';
 
 export interface Guards {
   /** Checked on the old rows, before they are copied. */
@@ -42,13 +43,22 @@ function checkGuards(ctx: PlanContext, copies: Copies): GuardCheck[] {
     if (generated.some((g) => mentions(c.check.value, g.name))) return [];
     // The rows as the new table will hold them: copied values, and defaults (or NULL) for the rest.
     const copied = copies.copies.get(c.table)!;
-    const columns = Object.values(ctx.cur.tables[c.table]!.columns).flatMap((col): CopyColumn[] => {
+    const columns = Object.values(ctx.cur.tables[c.table]!.columns).flatMap((col): GuardColumn[] => {
       if (col.generated) return [];
       const copy = copied.find((x) => x.name === col.name);
-      return [copy ?? { name: col.name, fallback: col.default !== undefined && col.default !== null ? String(col.default) : 'NULL' }];
+      if (!copy) return [{ name: col.name, fallback: col.default !== undefined && col.default !== null ? String(col.default) : 'NULL' }];
+      const from = copy.from === undefined ? undefined : oldColumnType(ctx, c.table, copy.from);
+      const to = affinityOf(col.type);
+      return [from !== undefined && affinityOf(from) !== to ? { ...copy, storedAs: to } : copy];
     });
     return [{ kind: 'checkHolds' as const, code: 'D1-105' as const, table: c.table, check: c.check, from: c.table, columns }];
   });
+}
+
+/** The declared type, in the previous schema, of the column a copy reads as `from` (after this migration's renames). */
+function oldColumnType(ctx: PlanContext, table: string, from: string): string | undefined {
+  const renamed = ctx.columnRenames.find((r) => r.table === table && r.to === from);
+  return ctx.prevTable(table)?.columns[renamed?.from ?? from]?.type;
 }
 
 /** New unique indexes on tables that hold rows. */

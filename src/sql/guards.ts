@@ -4,7 +4,8 @@
  * <name>": D1 rolls the whole file back and its error names the object and the way out. Plain
  * queries only: no PRAGMA table-valued function, which D1's authorizer may refuse.
  */
-import type { GuardCheck, StepCommand } from '../plan/types.js';
+import type { GuardCheck, GuardColumn, StepCommand } from '../plan/types.js';
+import { storedAs } from '../sqltext/affinity.js';
 import { quoteIdentifier as quoted } from '../sqltext/rewrite.js';
 import { copyValue, ident } from './text.js';
 
@@ -36,7 +37,8 @@ export function offendingRows(g: GuardCheck): string {
       return `SELECT count(*) FROM ${ident(g.table)} WHERE ${quoted(g.column)} IS NULL`;
     case 'checkHolds': {
       // The check is written against the new table ("t"."c"): evaluate it on the rows the copy writes.
-      const values = g.columns.map((c) => `${copyValue(c)} AS ${quoted(c.name)}`).join(', ');
+      const value = (c: GuardColumn) => (c.storedAs ? storedAs(copyValue(c), c.storedAs) : copyValue(c));
+      const values = g.columns.map((c) => `${value(c)} AS ${quoted(c.name)}`).join(', ');
       return `SELECT count(*) FROM (SELECT ${values} FROM ${ident(g.from)}) AS ${quoted(g.table)} WHERE NOT (${g.check.value})`;
     }
     case 'noDuplicates': {

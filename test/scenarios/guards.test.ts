@@ -85,6 +85,18 @@ const cases: GuardCase[] = [
     dirty: `INSERT INTO codes VALUES ('1', 'one'), ('x7', 'bad');`,
     says: /codes\.id holds values that are not integers/,
   },
+  {
+    // The check reads the values as the new column stores them: '12' in a text column is 12 in an integer one.
+    name: 'a new check on a column whose type changes in the same migration',
+    code: 'D1-105',
+    before: CORE + `export const people = sqliteTable('people', { id: integer('id').primaryKey(), age: text('age'), score: real('score') });\n`,
+    after:
+      CORE +
+      "export const people = sqliteTable('people', { id: integer('id').primaryKey(), age: integer('age'), score: text('score') }, (t) => [check('age_range', sql`${t.age} < 1000 and ${t.score} <> '1'`)]);\n",
+    clean: `INSERT INTO people VALUES (1, '12', 1.5), (2, '7', 0.25), (3, NULL, NULL), (4, '999', -1.5);`,
+    dirty: `INSERT INTO people VALUES (1, '12', 1.5), (2, '5000', 2);`,
+    says: /new check age_range/,
+  },
 ];
 
 const projects: TempProject[] = [];
