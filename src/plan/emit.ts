@@ -74,6 +74,10 @@ function emitRenamesAndDrops(e: Emit): void {
     if (key !== prevName) e.push({ kind: 'renameTable', from: prevName, to: key, ...note('a renamed table takes over the name of this dropped table', [c]) });
   }
   for (const r of orderRenames(ctx.renamedTables, sameTableName)) e.push({ kind: 'renameTable', from: r.from, to: r.to, ...note('table renamed', [r.source]) });
+  for (const a of ctx.columnsAside) {
+    const c = ctx.changes.find((x) => x.kind === 'dropColumn' && x.table === a.table && x.column.name === a.column)!;
+    e.push({ kind: 'renameColumn', table: a.table, from: a.column, to: a.spare, ...note('a renamed column takes over the name of this dropped column', [c]) });
+  }
   for (const table of new Set(ctx.columnRenames.map((r) => r.table))) {
     const renames = ctx.columnRenames.filter((r) => r.table === table);
     for (const r of orderRenames(renames)) e.push({ kind: 'renameColumn', table, from: r.from, to: r.to, ...note('column renamed in place, so a rebuild copies its values', [r.source]) });
@@ -94,7 +98,9 @@ function emitCreates(e: Emit): void {
     e.push({ kind: 'createTable', table: ctx.cur.tables[name]!, ...(e.rebuildOrder.length ? { references: e.redirect } : {}), ...note('new table', [c]) });
   }
   for (const d of classification.nativeDrops) {
-    if (!e.rebuilt.has(d.table)) e.push({ kind: 'dropColumn', table: d.table, column: d.column, ...note('column removed', [d.source]) });
+    if (e.rebuilt.has(d.table)) continue;
+    const aside = ctx.columnsAside.find((a) => a.table === d.table && a.column === d.column);
+    e.push({ kind: 'dropColumn', table: d.table, column: aside?.spare ?? d.column, ...note('column removed', [d.source]) });
   }
   for (const rebuild of rebuilds) {
     const name = rebuild.table;

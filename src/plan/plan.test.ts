@@ -93,6 +93,25 @@ describe('planMigration', () => {
     expect(p.steps.find((s) => s.kind === 'copyRows')).toMatchObject({ columns: [{ name: 'id' }, { name: 'b', from: 'b' }, { name: 'n', from: 'n' }] });
   });
 
+  it('a new column that takes the name a renamed one leaves is not copied from the old table', () => {
+    // name → full_name, and a new `name`; the table is rebuilt (n changes type).
+    const prev = state(table('t', [pk(), col('name'), col('n', 'integer')]));
+    const cur = state(table('t', [pk(), col('full_name'), col('name', 'text', { default: "'x'" }), col('n', 'real')]));
+    const p = plan(prev, cur, { tables: {}, columns: { t: { name: 'full_name' } } });
+    expect(p.steps.find((s) => s.kind === 'copyRows')).toMatchObject({ columns: [{ name: 'id' }, { name: 'full_name', from: 'full_name' }, { name: 'n', from: 'n' }] });
+  });
+
+  it('a dropped column whose name a renamed one takes steps aside first, and is dropped there', () => {
+    const prev = state(table('t', [pk(), col('email'), col('new_email')]));
+    const cur = state(table('t', [pk(), col('email')]));
+    const p = plan(prev, cur, { tables: {}, columns: { t: { new_email: 'email' } } });
+    expect(p.steps.map((s) => (s.kind === 'renameColumn' ? `${s.from}>${s.to}` : s.kind === 'dropColumn' ? `-${s.column}` : s.kind))).toEqual([
+      'email>__rename_email',
+      'new_email>email',
+      '-__rename_email',
+    ]);
+  });
+
   it('adds a nullable foreign-key column natively, keeping its actions', () => {
     const prev = state(parent(), table('c', [pk()]));
     const cur = state(parent(), table('c', [pk(), col('ref', 'integer')], { fks: [fk('c', 'ref', 'p', 'cascade')] }));

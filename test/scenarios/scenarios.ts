@@ -502,4 +502,28 @@ INSERT INTO posts VALUES (1, 1), (2, 2), (3, 1);`,
       if (JSON.stringify(names) !== '["ada","bob"]') throw new Error(JSON.stringify(names));
     },
   },
+  {
+    name: 'a column renamed into the name of a dropped column takes its place',
+    before:
+      CORE +
+      `export const users = sqliteTable('users', { id: integer('id').primaryKey(), email: text('email'), newEmail: text('new_email') }, (t) => [index('users_email_idx').on(t.email)]);\n` +
+      `export const posts = sqliteTable('posts', { id: integer('id').primaryKey(), authorId: integer('author_id').references(() => users.id, { onDelete: 'cascade' }), title: text('title'), headline: text('headline') });\n`,
+    after:
+      CORE +
+      `export const users = sqliteTable('users', { id: integer('id').primaryKey(), email: text('email') }, (t) => [index('users_email_idx').on(t.email)]);\n` +
+      `export const posts = sqliteTable('posts', { id: integer('id').primaryKey(), authorId: integer('author_id').references(() => users.id, { onDelete: 'cascade' }), title: text('title').notNull().default('untitled') });\n`,
+    renames: { tables: {}, columns: { users: { new_email: 'email' }, posts: { headline: 'title' } } },
+    seed: `INSERT INTO users VALUES (1, 'old@a', 'new@a'), (2, 'old@b', NULL), (3, NULL, 'new@c');
+INSERT INTO posts VALUES (1, 1, 'old title', 'new title'), (2, 3, 'old', NULL), (3, NULL, NULL, 'only new');`,
+    rebuilt: ['posts'],
+    filled: ['posts.title'],
+    verify: (db) => {
+      const emails = db.prepare('SELECT email FROM users ORDER BY id').pluck().all();
+      if (JSON.stringify(emails) !== '["new@a",null,"new@c"]') throw new Error(JSON.stringify(emails));
+      const titles = db.prepare('SELECT title FROM posts ORDER BY id').pluck().all();
+      if (JSON.stringify(titles) !== '["new title","untitled","only new"]') throw new Error(JSON.stringify(titles));
+      const indexed = db.prepare(`SELECT name FROM pragma_index_info('users_email_idx')`).pluck().all();
+      if (JSON.stringify(indexed) !== '["email"]') throw new Error(JSON.stringify(indexed));
+    },
+  },
 ];
