@@ -10,7 +10,7 @@ import type { Index, SchemaState, Table } from '../snapshot/types.js';
 import type { Classification } from './classify.js';
 import { NEW_PREFIX, type PlanContext } from './context.js';
 import { dropDeletions, oldTargetsOf } from './drops.js';
-import { dropOrder, orderRenames, parentsFirst, sameTableName } from './order.js';
+import { dropOrder, orderRenames, parentsFirst } from './order.js';
 import { columnKey } from './safety.js';
 import type { Guards } from './guards.js';
 import type { HandWrittenPlan } from './handwritten.js';
@@ -73,7 +73,7 @@ function emitRenamesAndDrops(e: Emit): void {
     const c = ctx.changes.find((x) => x.kind === 'dropTable' && x.table.name === prevName)!;
     if (key !== prevName) e.push({ kind: 'renameTable', from: prevName, to: key, ...note('a renamed table takes over the name of this dropped table', [c]) });
   }
-  for (const r of orderRenames(ctx.renamedTables, sameTableName)) e.push({ kind: 'renameTable', from: r.from, to: r.to, ...note('table renamed', [r.source]) });
+  for (const r of orderRenames(ctx.renamedTables, true)) e.push({ kind: 'renameTable', from: r.from, to: r.to, ...note('table renamed', [r.source]) });
   for (const a of ctx.columnsAside) {
     const c = ctx.changes.find((x) => x.kind === 'dropColumn' && x.table === a.table && x.column.name === a.column)!;
     e.push({ kind: 'renameColumn', table: a.table, from: a.column, to: a.spare, ...note('a renamed column takes over the name of this dropped column', [c]) });

@@ -112,6 +112,18 @@ describe('planMigration', () => {
     ]);
   });
 
+  it('orders column renames by names as SQLite compares them, ignoring letter case', () => {
+    // name → Title while title → name: "Title" is still taken by `title` until it moves.
+    const prev = state(table('t', [pk(), col('name'), col('title')]));
+    const cur = state(table('t', [pk(), col('Title'), col('name')]));
+    const p = plan(prev, cur, { tables: {}, columns: { t: { name: 'Title', title: 'name' } } });
+    const renames = p.steps.flatMap((s) => (s.kind === 'renameColumn' ? [`${s.from}>${s.to}`] : []));
+    expect(renames).toEqual(['name>__rename_name', 'title>name', '__rename_name>Title']);
+    // A column rename that only changes letter case needs no spare name.
+    const q = plan(state(table('t', [pk(), col('Email')])), state(table('t', [pk(), col('email')])), { tables: {}, columns: { t: { Email: 'email' } } });
+    expect(q.steps.flatMap((s) => (s.kind === 'renameColumn' ? [`${s.from}>${s.to}`] : []))).toEqual(['Email>email']);
+  });
+
   it('adds a nullable foreign-key column natively, keeping its actions', () => {
     const prev = state(parent(), table('c', [pk()]));
     const cur = state(parent(), table('c', [pk(), col('ref', 'integer')], { fks: [fk('c', 'ref', 'p', 'cascade')] }));
