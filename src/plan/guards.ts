@@ -5,7 +5,7 @@
  * file back with an error naming the object and the way out. `generate` says each one as a warning.
  */
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { ForeignKey } from '../snapshot/types.js';
+import type { ForeignKey, Index } from '../snapshot/types.js';
 import { mentions } from '../sqltext/rewrite.js';
 import type { PlanContext } from './context.js';
 import type { Copies } from './copies.js';
@@ -61,14 +61,43 @@ function oldColumnType(ctx: PlanContext, table: string, from: string): string | 
   return ctx.prevTable(table)?.columns[renamed?.from ?? from]?.type;
 }
 
-/** New unique indexes on tables that hold rows. */
-function uniqueGuards(ctx: PlanContext): GuardCheck[] {
-  return ctx.changes.flatMap((c) => {
-    if (c.kind !== 'createIndex' || !c.index.isUnique || ctx.created.has(c.table)) return [];
-    if (Object.values(ctx.prevTable(c.table)?.indexes ?? {}).some((i) => i.name === c.index.name && i.isUnique)) return [];
-    const expressions = Object.entries(ctx.cur.internal?.indexes?.[c.index.name]?.columns ?? {}).filter(([, v]) => v.isExpression).map(([k]) => k);
-    return [{ kind: 'noDuplicates' as const, code: 'D1-106' as const, table: c.table, index: c.index, expressions }];
-  });
+const indexExpressions = (ctx: PlanContext, index: Index) =>
+  Object.entries(ctx.cur.internal?.indexes?.[index.name]?.columns ?? {}).filter(([, v]) => v.isExpression).map(([k]) => k);
+
+/** Whether rows unique under the previous index of this name are unique under `index` too. */
+function impliedByPrevious(ctx: PlanContext, table: string, index: Index): boolean {
+  const prev = Object.values(ctx.prevTable(table)?.indexes ?? {}).find((i) => i.name === index.name && i.isUnique);
+  if (!prev || prev.where !== index.where) return false;
+  const renamed = (col: string) => ctx.columnRenames.find((r) => r.table === table && r.from === col)?.to ?? col;
+  // Rows distinct on some columns (or NULL in one of them) are distinct on any superset of them.
+  return prev.columns.every((col) => index.columns.includes(renamed(col)));
+}
+
+/** Whether a rebuild changes values `index` reads: NULLs filled, or a column's type (affinity) changed. */
+function readsChangedValues(ctx: PlanContext, copies: Copies, table: string, index: Index): boolean {
+  const copied = copies.copies.get(table);
+  if (!copied) return false;
+  const retyped = (col: string) => (ctx.byTable.get(table) ?? []).some((c) => c.kind === 'alterColumn' && c.to.name === col && c.aspects.includes('type'));
+  const reads = (col: string) => index.columns.some((x) => x === col || mentions(x, col)) || (index.where !== undefined && mentions(index.where, col));
+  return copied.some((c) => c.from !== undefined && (c.fallback !== undefined || retyped(c.name)) && reads(c.name));
+}
+
+/**
+ * Unique indexes on tables that hold rows: new ones (or narrower than before), and existing ones over
+ * values the rebuild changes (two NULLs filled with the same default collide; '1' and 1 may become equal).
+ */
+function uniqueGuards(ctx: PlanContext, copies: Copies): GuardCheck[] {
+  const guard = (table: string, index: Index): GuardCheck => ({ kind: 'noDuplicates', code: 'D1-106', table, index, expressions: indexExpressions(ctx, index) });
+  const created = ctx.changes.flatMap((c) =>
+    c.kind === 'createIndex' && c.index.isUnique && !ctx.created.has(c.table) && !impliedByPrevious(ctx, c.table, c.index) ? [guard(c.table, c.index)] : [],
+  );
+  const refilled = [...copies.copies.keys()].flatMap((table) =>
+    Object.values(ctx.cur.tables[table]!.indexes)
+      .filter((ix) => ix.isUnique && !created.some((g) => g.table === table && g.kind === 'noDuplicates' && g.index.name === ix.name))
+      .filter((ix) => readsChangedValues(ctx, copies, table, ix))
+      .map((ix) => ({ ...guard(table, ix), existing: true as const })),
+  );
+  return [...created, ...refilled];
 }
 
 /** Whether `fk` is new in this migration on columns that already hold values. */
@@ -104,6 +133,7 @@ function guardWarning(g: GuardCheck): Diagnostic | null {
     case 'checkHolds':
       return { ...base, message: `\`${g.table}\`: new check \`${g.check.name}\`; the migration aborts (and D1 rolls it back) if a row violates it.` };
     case 'noDuplicates':
+      if (g.existing) return { ...base, message: `\`${g.table}\`: unique index \`${g.index.name}\` reads values the rebuild fills or converts; the migration aborts (and D1 rolls it back) if two rows then share a value.` };
       return { ...base, message: `\`${g.table}\`: new unique index \`${g.index.name}\`; the migration aborts (and D1 rolls it back) if two rows share a value.` };
     case 'noOrphans':
       if (g.code === 'D1-109') return null;
@@ -119,7 +149,7 @@ function guardWarning(g: GuardCheck): Diagnostic | null {
 export function planGuards(ctx: PlanContext, copies: Copies, checked: string[]): Guards {
   const nulls = copies.unfilled.map((u) => ({ kind: 'noNulls' as const, code: 'D1-102' as const, ...u }));
   const beforeCopy: GuardCheck[] = [...nulls, ...integerKeyGuards(ctx), ...checkGuards(ctx, copies)];
-  const beforeIndexes = uniqueGuards(ctx);
+  const beforeIndexes = uniqueGuards(ctx, copies);
   const atEnd = orphanGuards(ctx, checked);
   const warnings = [...beforeCopy, ...beforeIndexes, ...atEnd].flatMap((g) => guardWarning(g) ?? []);
   return { beforeCopy, beforeIndexes, atEnd, warnings };

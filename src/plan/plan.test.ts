@@ -196,6 +196,12 @@ describe('warnings for constraints existing rows may not meet', () => {
     expect(w).toMatch(/`c`: new foreign key \(ref\) → `p`/);
     expect(w).not.toMatch(/fresh/);
   });
+
+  it('guards a unique index made narrower, not one made wider', () => {
+    const withUnique = (cols: string[]) => state(table('t', [pk(), col('a'), col('b')], { indexes: { u: { name: 'u', columns: cols, isUnique: true } } }));
+    expect(plan(withUnique(['a', 'b']), withUnique(['a'])).codes).toEqual(['D1-106']);
+    expect(plan(withUnique(['a']), withUnique(['a', 'b'])).codes).toEqual([]);
+  });
 });
 
 describe('the foreign-key guard', () => {

@@ -48,8 +48,8 @@ export type GuardCheck =
   | { kind: 'noNulls'; code: 'D1-102'; table: string; column: string }
   /** Every row as it will be copied (`columns` read from the old table `from`) satisfies `check`. */
   | { kind: 'checkHolds'; code: 'D1-105'; table: string; check: CheckConstraint; from: string; columns: GuardColumn[] }
-  /** No two rows share a value of the new unique `index`. */
-  | { kind: 'noDuplicates'; code: 'D1-106'; table: string; index: Index; expressions: string[] }
+  /** No two rows share a value of the unique `index`: a new one, or an `existing` one over values the rebuild fills or converts. */
+  | { kind: 'noDuplicates'; code: 'D1-106'; table: string; index: Index; expressions: string[]; existing?: true }
   /** Every row of `table` whose foreign-key columns are all non-NULL has a parent row (MATCH SIMPLE). */
   | { kind: 'noOrphans'; code: 'D1-107' | 'D1-109'; table: string; foreignKey: ForeignKey }
   /** `column` holds only values an INTEGER PRIMARY KEY (the rowid) accepts. */

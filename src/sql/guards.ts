@@ -20,6 +20,7 @@ export function guardMessage(g: GuardCheck): string {
     case 'checkHolds':
       return `${g.code}: rows of ${g.table} violate the new check ${g.check.name}; fix those rows first`;
     case 'noDuplicates':
+      if (g.existing) return `${g.code}: rows of ${g.table} share a value of the unique index ${g.index.name} once the migration fills or converts them; remove the duplicates first`;
       return `${g.code}: rows of ${g.table} share a value of the new unique index ${g.index.name}; remove the duplicates first`;
     case 'noOrphans': {
       const fk = g.foreignKey;

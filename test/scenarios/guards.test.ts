@@ -86,6 +86,16 @@ const cases: GuardCase[] = [
     says: /codes\.id holds values that are not integers/,
   },
   {
+    // Two NULLs filled with the same default collide in a unique index that already existed.
+    name: 'a column made NOT NULL with a default under an existing unique index',
+    code: 'D1-106',
+    before: CORE + `export const slots = sqliteTable('slots', { id: integer('id').primaryKey(), day: text('day'), seat: integer('seat') }, (t) => [unique('slot_pair').on(t.day, t.seat)]);\n`,
+    after: CORE + `export const slots = sqliteTable('slots', { id: integer('id').primaryKey(), day: text('day'), seat: integer('seat').notNull().default(0) }, (t) => [unique('slot_pair').on(t.day, t.seat)]);\n`,
+    clean: `INSERT INTO slots VALUES (1, 'mon', 0), (2, 'tue', 0), (3, 'mon', 1), (4, NULL, 0), (5, NULL, 0);`,
+    dirty: `INSERT INTO slots VALUES (1, 'mon', NULL), (2, 'mon', NULL);`,
+    says: /unique index slot_pair once the migration fills/,
+  },
+  {
     // The check reads the values as the new column stores them: '12' in a text column is 12 in an integer one.
     name: 'a new check on a column whose type changes in the same migration',
     code: 'D1-105',
