@@ -5,7 +5,7 @@
  * file back with an error naming the object and the way out. `generate` says each one as a warning.
  */
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { ForeignKey, Index } from '../snapshot/types.js';
+import type { CheckConstraint, ForeignKey, Index } from '../snapshot/types.js';
 import { mentions } from '../sqltext/rewrite.js';
 import type { PlanContext } from './context.js';
 import type { Copies } from './copies.js';
@@ -34,25 +34,34 @@ function integerKeyGuards(ctx: PlanContext): GuardCheck[] {
   );
 }
 
-/** New checks on existing tables, evaluated on the rows as the copy will write them. */
-function checkGuards(ctx: PlanContext, copies: Copies): GuardCheck[] {
-  return ctx.changes.flatMap((c) => {
-    if (c.kind !== 'addCheck' || ctx.created.has(c.table) || !copies.copies.has(c.table)) return [];
-    // A generated column is computed by the new table; SQLite's own CHECK error names the check then.
-    const generated = Object.values(ctx.cur.tables[c.table]!.columns).filter((col) => col.generated);
-    if (generated.some((g) => mentions(c.check.value, g.name))) return [];
-    // The rows as the new table will hold them: copied values, and defaults (or NULL) for the rest.
-    const copied = copies.copies.get(c.table)!;
-    const columns = Object.values(ctx.cur.tables[c.table]!.columns).flatMap((col): GuardColumn[] => {
-      if (col.generated) return [];
-      const copy = copied.find((x) => x.name === col.name);
-      if (!copy) return [{ name: col.name, fallback: col.default !== undefined && col.default !== null ? String(col.default) : 'NULL' }];
-      const from = copy.from === undefined ? undefined : oldColumnType(ctx, c.table, copy.from);
-      const to = affinityOf(col.type);
-      return [from !== undefined && affinityOf(from) !== to ? { ...copy, storedAs: to } : copy];
-    });
-    return [{ kind: 'checkHolds' as const, code: 'D1-105' as const, table: c.table, check: c.check, from: c.table, columns }];
+/** A check evaluated on the rows as the copy will write them (none where it reads a generated column). */
+function checkGuard(ctx: PlanContext, copies: Copies, table: string, check: CheckConstraint, existing: boolean): GuardCheck[] {
+  // A generated column is computed by the new table; SQLite's own CHECK error names the check then.
+  const generated = Object.values(ctx.cur.tables[table]!.columns).filter((col) => col.generated);
+  if (generated.some((g) => mentions(check.value, g.name))) return [];
+  // The rows as the new table will hold them: copied values, and defaults (or NULL) for the rest.
+  const copied = copies.copies.get(table)!;
+  const columns = Object.values(ctx.cur.tables[table]!.columns).flatMap((col): GuardColumn[] => {
+    if (col.generated) return [];
+    const copy = copied.find((x) => x.name === col.name);
+    if (!copy) return [{ name: col.name, fallback: col.default !== undefined && col.default !== null ? String(col.default) : 'NULL' }];
+    const from = copy.from === undefined ? undefined : oldColumnType(ctx, table, copy.from);
+    const to = affinityOf(col.type);
+    return [from !== undefined && affinityOf(from) !== to ? { ...copy, storedAs: to } : copy];
   });
+  return [{ kind: 'checkHolds', code: 'D1-105', table, check, from: table, columns, ...(existing ? { existing: true as const } : {}) }];
+}
+
+/** New checks on existing tables, and existing checks over values the rebuild fills or converts. */
+function checkGuards(ctx: PlanContext, copies: Copies): GuardCheck[] {
+  const added = ctx.changes.flatMap((c) => (c.kind === 'addCheck' && !ctx.created.has(c.table) && copies.copies.has(c.table) ? [c] : []));
+  const rechecked = [...copies.copies.keys()].flatMap((table) => {
+    const changed = changedColumns(ctx, copies, table);
+    return Object.values(ctx.cur.tables[table]!.checkConstraints)
+      .filter((k) => !added.some((c) => c.table === table && c.check.name === k.name) && changed.some((col) => mentions(k.value, col)))
+      .flatMap((k) => checkGuard(ctx, copies, table, k, true));
+  });
+  return [...added.flatMap((c) => checkGuard(ctx, copies, c.table, c.check, false)), ...rechecked];
 }
 
 /** The declared type, in the previous schema, of the column a copy reads as `from` (after this migration's renames). */
@@ -73,14 +82,15 @@ function impliedByPrevious(ctx: PlanContext, table: string, index: Index): boole
   return prev.columns.every((col) => index.columns.includes(renamed(col)));
 }
 
-/** Whether a rebuild changes values `index` reads: NULLs filled, or a column's type (affinity) changed. */
-function readsChangedValues(ctx: PlanContext, copies: Copies, table: string, index: Index): boolean {
-  const copied = copies.copies.get(table);
-  if (!copied) return false;
+/** Columns whose values a rebuild of `table` changes: NULLs filled, or a type (affinity) converted. */
+function changedColumns(ctx: PlanContext, copies: Copies, table: string): string[] {
   const retyped = (col: string) => (ctx.byTable.get(table) ?? []).some((c) => c.kind === 'alterColumn' && c.to.name === col && c.aspects.includes('type'));
-  const reads = (col: string) => index.columns.some((x) => x === col || mentions(x, col)) || (index.where !== undefined && mentions(index.where, col));
-  return copied.some((c) => c.from !== undefined && (c.fallback !== undefined || retyped(c.name)) && reads(c.name));
+  return (copies.copies.get(table) ?? []).filter((c) => c.from !== undefined && (c.fallback !== undefined || retyped(c.name))).map((c) => c.name);
 }
+
+/** Whether `index` reads one of `columns` (as a column, in an expression or in its WHERE). */
+const indexReads = (index: Index, columns: string[]) =>
+  columns.some((col) => index.columns.some((x) => x === col || mentions(x, col)) || (index.where !== undefined && mentions(index.where, col)));
 
 /**
  * Unique indexes on tables that hold rows: new ones (or narrower than before), and existing ones over
@@ -94,7 +104,7 @@ function uniqueGuards(ctx: PlanContext, copies: Copies): GuardCheck[] {
   const refilled = [...copies.copies.keys()].flatMap((table) =>
     Object.values(ctx.cur.tables[table]!.indexes)
       .filter((ix) => ix.isUnique && !created.some((g) => g.table === table && g.kind === 'noDuplicates' && g.index.name === ix.name))
-      .filter((ix) => readsChangedValues(ctx, copies, table, ix))
+      .filter((ix) => indexReads(ix, changedColumns(ctx, copies, table)))
       .map((ix) => ({ ...guard(table, ix), existing: true as const })),
   );
   return [...created, ...refilled];
@@ -131,6 +141,7 @@ function guardWarning(g: GuardCheck): Diagnostic | null {
         fixes: [{ kind: 'backfill', table: g.table, column: g.column }, { kind: 'editSchema', text: 'add a .default(…)' }, { kind: 'assumeNotNull', table: g.table, column: g.column }],
       };
     case 'checkHolds':
+      if (g.existing) return { ...base, message: `\`${g.table}\`: check \`${g.check.name}\` reads values the rebuild fills or converts; the migration aborts (and D1 rolls it back) if a row then violates it.` };
       return { ...base, message: `\`${g.table}\`: new check \`${g.check.name}\`; the migration aborts (and D1 rolls it back) if a row violates it.` };
     case 'noDuplicates':
       if (g.existing) return { ...base, message: `\`${g.table}\`: unique index \`${g.index.name}\` reads values the rebuild fills or converts; the migration aborts (and D1 rolls it back) if two rows then share a value.` };

@@ -46,8 +46,8 @@ export interface DropDeletes {
 export type GuardCheck =
   /** `column` of `table` (current names, old rows) holds no NULL: it becomes NOT NULL. */
   | { kind: 'noNulls'; code: 'D1-102'; table: string; column: string }
-  /** Every row as it will be copied (`columns` read from the old table `from`) satisfies `check`. */
-  | { kind: 'checkHolds'; code: 'D1-105'; table: string; check: CheckConstraint; from: string; columns: GuardColumn[] }
+  /** Every row as it will be copied (`columns` read from the old table `from`) satisfies `check`: a new one, or an `existing` one over values the copy fills or converts. */
+  | { kind: 'checkHolds'; code: 'D1-105'; table: string; check: CheckConstraint; from: string; columns: GuardColumn[]; existing?: true }
   /** No two rows share a value of the unique `index`: a new one, or an `existing` one over values the rebuild fills or converts. */
   | { kind: 'noDuplicates'; code: 'D1-106'; table: string; index: Index; expressions: string[]; existing?: true }
   /** Every row of `table` whose foreign-key columns are all non-NULL has a parent row (MATCH SIMPLE). */

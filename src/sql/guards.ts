@@ -18,6 +18,7 @@ export function guardMessage(g: GuardCheck): string {
     case 'noNulls':
       return `${g.code}: ${g.table}.${g.column} holds NULL in some rows and becomes NOT NULL; fill them first, or generate again with --backfill ${g.table}.${g.column}=<SQL expression>`;
     case 'checkHolds':
+      if (g.existing) return `${g.code}: rows of ${g.table} violate the check ${g.check.name} once the migration fills or converts them; fix those rows first`;
       return `${g.code}: rows of ${g.table} violate the new check ${g.check.name}; fix those rows first`;
     case 'noDuplicates':
       if (g.existing) return `${g.code}: rows of ${g.table} share a value of the unique index ${g.index.name} once the migration fills or converts them; remove the duplicates first`;

@@ -86,6 +86,16 @@ const cases: GuardCase[] = [
     says: /codes\.id holds values that are not integers/,
   },
   {
+    // A NULL passes a check; the default that fills it may not.
+    name: 'a column made NOT NULL with a default under an existing check',
+    code: 'D1-105',
+    before: CORE + "export const lines = sqliteTable('lines', { id: integer('id').primaryKey(), qty: integer('qty') }, (t) => [check('qty_positive', sql`${t.qty} > 0`)]);\n",
+    after: CORE + "export const lines = sqliteTable('lines', { id: integer('id').primaryKey(), qty: integer('qty').notNull().default(0) }, (t) => [check('qty_positive', sql`${t.qty} > 0`)]);\n",
+    clean: `INSERT INTO lines VALUES (1, 1), (2, 5);`,
+    dirty: `INSERT INTO lines VALUES (1, 1), (2, NULL);`,
+    says: /check qty_positive once the migration fills/,
+  },
+  {
     // Two NULLs filled with the same default collide in a unique index that already existed.
     name: 'a column made NOT NULL with a default under an existing unique index',
     code: 'D1-106',
