@@ -58,13 +58,9 @@ export function offendingRows(g: GuardCheck): string {
       return `SELECT count(*) FROM ${ident(g.table)} AS "child" WHERE ${present} AND NOT EXISTS (SELECT 1 FROM ${ident(fk.tableTo)} AS "parent" WHERE ${match})`;
     }
     case 'integerKey': {
-      // What the rowid accepts: an integer, a real with an integral value, or text spelling an integer.
+      // What the rowid accepts: a value INTEGER affinity makes an integer (NULL takes a new rowid).
       const c = quoted(g.column);
-      return (
-        `SELECT count(*) FROM ${ident(g.table)} WHERE ${c} IS NOT NULL AND NOT (typeof(${c}) = 'integer' OR ` +
-        `(typeof(${c}) = 'real' AND ${c} = CAST(${c} AS INTEGER)) OR ` +
-        `(typeof(${c}) = 'text' AND ltrim(${c}, '+-') <> '' AND ltrim(${c}, '+-') NOT GLOB '*[^0-9]*'))`
-      );
+      return `SELECT count(*) FROM ${ident(g.table)} WHERE ${c} IS NOT NULL AND typeof(${storedAs(c, 'INTEGER')}) <> 'integer'`;
     }
   }
 }
