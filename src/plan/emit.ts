@@ -137,11 +137,27 @@ function spareIndexes(e: Emit): { table: string; index: Index }[] {
 
 const autoincrements = (t: Table | undefined) => Object.values(t?.columns ?? {}).some((c) => c.autoincrement);
 
+/** SQLite's names for a rowid table's rowid; a column of that name hides it. */
+const ROWID_NAMES = ['rowid', '_rowid_', 'oid'];
+
+/**
+ * The name to copy the rows' rowids under, where the new table has no INTEGER PRIMARY KEY that
+ * carries them: hand-written SQL (an external-content FTS5 index, triggers) may be keyed by them,
+ * and a copy without them numbers the rows again, closing the gaps deleted rows left.
+ */
+function rowidToCopy(ctx: PlanContext, name: string): string | undefined {
+  const cur = ctx.cur.tables[name]!;
+  if (Object.values(cur.columns).some((c) => c.primaryKey && c.type.toLowerCase() === 'integer')) return undefined;
+  const taken = new Set([...Object.keys(ctx.prevTable(name)?.columns ?? {}), ...Object.keys(cur.columns)].map((n) => n.toLowerCase()));
+  return ROWID_NAMES.find((n) => !taken.has(n));
+}
+
 /** Each rebuilt table's rows copied once, parents first, with its AUTOINCREMENT high-water mark. */
 function emitCopies(e: Emit): void {
   const { ctx, copies } = e.layout;
   for (const name of e.rebuildOrder) {
-    e.push({ kind: 'copyRows', from: name, to: NEW_PREFIX + name, columns: copies.get(name)!, ...note('every row copied once into the new table') });
+    const rowid = rowidToCopy(ctx, name);
+    e.push({ kind: 'copyRows', from: name, to: NEW_PREFIX + name, columns: copies.get(name)!, ...(rowid ? { rowid } : {}), ...note('every row copied once into the new table') });
     if (autoincrements(ctx.cur.tables[name]) && autoincrements(ctx.prevTable(name))) {
       e.push({ kind: 'carrySequence', from: name, to: NEW_PREFIX + name, ...note('freed AUTOINCREMENT ids are never handed out again') });
     }

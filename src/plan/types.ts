@@ -69,7 +69,8 @@ export type StepCommand =
   | { kind: 'createTable'; table: Table; as?: string; references?: Record<string, string>; rebuild?: Rebuild }
   | { kind: 'addColumn'; table: string; column: Column; foreignKey?: ForeignKey }
   | { kind: 'dropColumn'; table: string; column: string }
-  | { kind: 'copyRows'; from: string; to: string; columns: CopyColumn[] }
+  /** `rowid`: the name the old rows' rowids are copied under, where no INTEGER PRIMARY KEY carries them. */
+  | { kind: 'copyRows'; from: string; to: string; columns: CopyColumn[]; rowid?: string }
   | { kind: 'carrySequence'; from: string; to: string }
   /** `shownAs`: the table's name in the previous schema when it is dropped under a spare name. */
   | { kind: 'dropTable'; name: string; shownAs?: string; deletes?: DropDeletes }
