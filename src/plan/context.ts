@@ -52,6 +52,12 @@ export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** SQLite's names for a rowid table's rowid, the first that no column of `columns` hides (case ignored). */
+export function rowidName(columns: string[]): string | undefined {
+  const taken = new Set(columns.map((n) => n.toLowerCase()));
+  return ['rowid', '_rowid_', 'oid'].find((n) => !taken.has(n));
+}
+
 /** Prefix a dropped column steps aside to when a renamed column takes over its name. */
 export const COLUMN_ASIDE_PREFIX = '__rename_';
 

@@ -8,7 +8,7 @@
 import type { Change } from '../diff/types.js';
 import type { Index, SchemaState, Table } from '../snapshot/types.js';
 import type { Classification } from './classify.js';
-import { NEW_PREFIX, type PlanContext } from './context.js';
+import { NEW_PREFIX, rowidName, type PlanContext } from './context.js';
 import { dropDeletions, oldTargetsOf } from './drops.js';
 import { dropOrder, orderRenames, parentsFirst } from './order.js';
 import { columnKey } from './safety.js';
@@ -137,9 +137,6 @@ function spareIndexes(e: Emit): { table: string; index: Index }[] {
 
 const autoincrements = (t: Table | undefined) => Object.values(t?.columns ?? {}).some((c) => c.autoincrement);
 
-/** SQLite's names for a rowid table's rowid; a column of that name hides it. */
-const ROWID_NAMES = ['rowid', '_rowid_', 'oid'];
-
 /**
  * The name to copy the rows' rowids under, where the new table has no INTEGER PRIMARY KEY that
  * carries them: hand-written SQL (an external-content FTS5 index, triggers) may be keyed by them,
@@ -148,8 +145,7 @@ const ROWID_NAMES = ['rowid', '_rowid_', 'oid'];
 function rowidToCopy(ctx: PlanContext, name: string): string | undefined {
   const cur = ctx.cur.tables[name]!;
   if (Object.values(cur.columns).some((c) => c.primaryKey && c.type.toLowerCase() === 'integer')) return undefined;
-  const taken = new Set([...Object.keys(ctx.prevTable(name)?.columns ?? {}), ...Object.keys(cur.columns)].map((n) => n.toLowerCase()));
-  return ROWID_NAMES.find((n) => !taken.has(n));
+  return rowidName([...Object.keys(ctx.prevTable(name)?.columns ?? {}), ...Object.keys(cur.columns)]);
 }
 
 /** Each rebuilt table's rows copied once, parents first, with its AUTOINCREMENT high-water mark. */
@@ -164,7 +160,7 @@ function emitCopies(e: Emit): void {
   }
   for (const m of e.layout.handWritten.moved) {
     const columns = m.columns.map((c) => ({ name: c, from: c }));
-    e.push({ kind: 'copyRows', from: m.name, to: NEW_PREFIX + m.name, columns, ...note('every row of the hand-written table copied once') });
+    e.push({ kind: 'copyRows', from: m.name, to: NEW_PREFIX + m.name, columns, ...(m.rowid ? { rowid: m.rowid } : {}), ...note('every row of the hand-written table copied once') });
   }
 }
 
