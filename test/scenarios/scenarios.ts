@@ -526,4 +526,27 @@ INSERT INTO posts VALUES (1, 1, 'old title', 'new title'), (2, 3, 'old', NULL), 
       if (JSON.stringify(indexed) !== '["email"]') throw new Error(JSON.stringify(indexed));
     },
   },
+  {
+    name: 'hostile names through a table rename, a column rename and a rebuild',
+    before:
+      CORE +
+      `export const p = sqliteTable('my.table', { id: integer('1st id').primaryKey({ autoIncrement: true }), val: text('va"l'), g: text('group.by').generatedAlwaysAs(sql\`upper("va""l")\`, { mode: 'stored' }) }, (t) => [index('my.table idx').on(t.val), check('my.table chk', sql\`length(\${t.val}) < 100\`)]);\n` +
+      `export const c = sqliteTable('select', { id: integer('id').primaryKey(), pid: integer('from').references(() => p.id, { onDelete: 'cascade' }), n: text('where') }, (t) => [uniqueIndex('u "q"').on(t.pid, t.n)]);\n` +
+      `export const v = sqliteView('view.my.table').as((qb) => qb.select({ id: p.id, val: p.val, n: c.n }).from(p).leftJoin(c, sql\`\${c.pid} = \${p.id}\`));\n`,
+    after:
+      CORE +
+      `export const p = sqliteTable('Ta ble', { id: integer('1st id').primaryKey({ autoIncrement: true }), val: text("va'l").default("it's"), g: text('group.by').generatedAlwaysAs(sql\`upper("va'l")\`, { mode: 'stored' }) }, (t) => [index('Ta ble idx').on(t.val), check('Ta ble chk', sql\`length(\${t.val}) < 100\`)]);\n` +
+      `export const c = sqliteTable('select', { id: integer('id').primaryKey(), pid: integer('from').references(() => p.id, { onDelete: 'cascade' }), n: text('where') }, (t) => [uniqueIndex('u "q"').on(t.pid, t.n)]);\n` +
+      `export const v = sqliteView('view.Ta ble').as((qb) => qb.select({ id: p.id, val: p.val, n: c.n }).from(p).leftJoin(c, sql\`\${c.pid} = \${p.id}\`));\n`,
+    renames: { tables: { 'my.table': 'Ta ble' }, columns: { 'Ta ble': { 'va"l': "va'l" } } },
+    seed: `INSERT INTO "my.table" ("1st id", "va""l") VALUES (1, 'a'), (2, NULL), (3, 'c'); DELETE FROM "my.table" WHERE "1st id" = 3;
+INSERT INTO "select" VALUES (1, 1, 'x'), (2, 1, NULL), (3, NULL, 'y'), (4, 2, 'z');`,
+    rebuilt: ['Ta ble'],
+    moved: ['select'],
+    verify: (db) => {
+      const rows = db.prepare(`SELECT "1st id" AS id, "va'l" AS v, "group.by" AS g FROM "Ta ble" ORDER BY 1`).all();
+      if (JSON.stringify(rows) !== JSON.stringify([{ id: 1, v: 'a', g: 'A' }, { id: 2, v: null, g: null }])) throw new Error(JSON.stringify(rows));
+      if (db.prepare(`SELECT count(*) FROM "view.Ta ble"`).pluck().get() !== 3) throw new Error('view rows');
+    },
+  },
 ];
