@@ -10,6 +10,7 @@
 import type { Column, SchemaState, Table } from '../snapshot/types.js';
 import type { ColumnModel, ForeignKeyModel, IndexModel, SchemaModel, TableModel } from './model.js';
 import { significantTokens } from './sql-parse.js';
+import { quoteIdentifier } from '../sqltext/rewrite.js';
 import { unquoteIdentifier } from '../sqltext/tokens.js';
 
 export type ColumnProperty = 'type' | 'notNull' | 'default' | 'primaryKey' | 'autoincrement' | 'generated';
@@ -114,13 +115,14 @@ function columnsDrift(table: Table, dbTable: TableModel): Drift[] {
   return out;
 }
 
+/** An index of the snapshot names a column by its name, and gives an expression as SQL. */
 function indexDrift(table: Table, index: Table['indexes'][string], db: IndexModel | undefined): Drift[] {
   const base = { table: table.name, index: index.name };
   if (!db) return [{ kind: 'index-missing', ...base, message: `index ${index.name} on ${table.name} is in the snapshot but not in ${BUILT}` }];
   const pairs: [IndexProperty, string, string][] = [
     ['table', table.name.toLowerCase(), db.table.toLowerCase()],
     ['unique', String(index.isUnique), String(db.unique)],
-    ['columns', index.columns.map(comparableSql).join(', '), db.columns.map((c) => comparableSql(c.text)).join(', ')],
+    ['columns', index.columns.map((c) => comparableSql(table.columns[c] ? quoteIdentifier(c) : c)).join(', '), db.columns.map((c) => comparableSql(c.text)).join(', ')],
     ['where', index.where === undefined ? '' : comparableSql(index.where), db.where === undefined ? '' : comparableSql(db.where)],
   ];
   return pairs

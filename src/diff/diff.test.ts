@@ -54,6 +54,17 @@ describe('diffSchemas', () => {
     const kinds = diffSchemas(state(withIndex(['a'])), state(withIndex(['a', 'b'])), noRenames()).changes.map((c) => c.kind);
     expect(kinds).toEqual(['dropIndex', 'createIndex']);
   });
+
+  it('sees an index or check on a dropped column as changed when a renamed column takes its name', () => {
+    // email dropped, new_email renamed to email: the old index and check read the old column.
+    const t = (cols: string[]) =>
+      table('t', cols.map((c) => col(c)), {
+        indexes: { ix: { name: 'ix', columns: ['email'], isUnique: false }, lx: { name: 'lx', columns: ['lower(email)'], isUnique: false } },
+        checkConstraints: { c: { name: 'c', value: 'email <> \'\'' } },
+      });
+    const { changes } = diffSchemas(state(t(['email', 'new_email'])), state(t(['email'])), { tables: {}, columns: { t: { new_email: 'email' } } });
+    expect(changes.map((c) => c.kind).sort()).toEqual(['addCheck', 'createIndex', 'createIndex', 'dropCheck', 'dropColumn', 'dropIndex', 'dropIndex', 'renameColumn']);
+  });
 });
 
 describe('findAmbiguities', () => {

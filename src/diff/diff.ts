@@ -54,6 +54,9 @@ export function findAmbiguities(prev: SchemaState, cur: SchemaState, renames: Re
   return out;
 }
 
+/** The name a dropped column is compared under: no column of the current schema has it. */
+const droppedColumn = (col: string) => `\u0000dropped ${col}`;
+
 const fkKey = (fk: ForeignKey) =>
   JSON.stringify([fk.columnsFrom, fk.tableTo, fk.columnsTo, fk.onUpdate ?? 'no action', fk.onDelete ?? 'no action']);
 
@@ -105,6 +108,8 @@ interface TablePair {
   c: Table;
   /** Column mapping previous → current of this table. */
   cols: Map<string, string>;
+  /** `cols`, and each dropped column to a name no column has: what SQL text the old table holds means now. */
+  sqlCols: Map<string, string>;
   /** Column mapping of any previous table (foreign keys name their parent's columns). */
   mapCol: (prevTable: string, col: string) => string;
   /** Table mapping previous → current of the whole schema. */
@@ -132,7 +137,7 @@ function diffColumns(t: TablePair, changes: Change[], meta: SchemaDiff['meta']):
     const fromCol = p.columns[cf]!;
     if (aspects.includes('generated') && fromCol.generated) {
       // A generated expression mentions columns by name; SQLite renames them inside it.
-      const mapped = { ...fromCol.generated, as: renameInSql(fromCol.generated.as, from, to, cols) };
+      const mapped = { ...fromCol.generated, as: renameInSql(fromCol.generated.as, from, to, t.sqlCols) };
       if (same(mapped, c.columns[ct]!.generated)) aspects.splice(aspects.indexOf('generated'), 1);
     }
     if (aspects.length) changes.push({ kind: 'alterColumn', table: to, from: fromCol, to: c.columns[ct]!, aspects });
@@ -141,11 +146,11 @@ function diffColumns(t: TablePair, changes: Change[], meta: SchemaDiff['meta']):
 
 /** Indexes: same name and same definition once the renames are applied. */
 function diffIndexes(t: TablePair, changes: Change[]): void {
-  const { from, to, p, c, cols, mapCol } = t;
+  const { from, to, p, c, sqlCols, mapCol } = t;
   const mapIndex = (ix: Index): Index => ({
     ...ix,
-    columns: ix.columns.map((col) => (p.columns[col] ? mapCol(from, col) : renameInSql(col, from, to, cols))),
-    ...(ix.where !== undefined ? { where: renameInSql(ix.where, from, to, cols) } : {}),
+    columns: ix.columns.map((col) => (p.columns[col] ? mapCol(from, col) : renameInSql(col, from, to, sqlCols))),
+    ...(ix.where !== undefined ? { where: renameInSql(ix.where, from, to, sqlCols) } : {}),
   });
   matchByName(
     p.indexes,
@@ -181,14 +186,14 @@ function diffForeignKeys(t: TablePair, changes: Change[]): void {
 
 /** Composite primary key, checks and unique constraints. */
 function diffConstraints(t: TablePair, changes: Change[]): void {
-  const { from, to, p, c, cols, mapCol } = t;
+  const { from, to, p, c, sqlCols, mapCol } = t;
   const pkFrom = compositePk(p)?.map((col) => mapCol(from, col)) ?? null;
   const pkTo = compositePk(c);
   if (!same(pkFrom, pkTo)) changes.push({ kind: 'alterPrimaryKey', table: to, from: compositePk(p), to: pkTo });
   matchByName(
     p.checkConstraints,
     c.checkConstraints,
-    (ck, next) => renameInSql(ck.value, from, to, cols) === next.value,
+    (ck, next) => renameInSql(ck.value, from, to, sqlCols) === next.value,
     (check) => changes.push({ kind: 'dropCheck', table: to, check }),
     (check) => changes.push({ kind: 'addCheck', table: to, check }),
   );
@@ -210,7 +215,8 @@ export function diffSchemas(prev: SchemaState, cur: SchemaState, renames: Rename
   const mappedTo = new Set(tables.values());
   const colMaps = new Map<string, Map<string, string>>(); // previous table name → column mapping
   for (const [from, to] of tables) colMaps.set(from, columnMapping(prev.tables[from]!, cur.tables[to]!, renames.columns[to]));
-  const mapCol = (prevTable: string, col: string) => colMaps.get(prevTable)?.get(col) ?? col;
+  // A dropped column is another column than a renamed one that takes its name.
+  const mapCol = (prevTable: string, col: string) => colMaps.get(prevTable)?.get(col) ?? (colMaps.has(prevTable) ? droppedColumn(col) : col);
 
   for (const name of Object.keys(cur.tables)) {
     if (!mappedTo.has(name)) changes.push({ kind: 'createTable', table: cur.tables[name]! });
@@ -224,7 +230,9 @@ export function diffSchemas(prev: SchemaState, cur: SchemaState, renames: Rename
   const unchanged = (p: Table, c: Table) =>
     noRenames && same(p, c) && Object.values(p.foreignKeys).every((fk) => tables.has(fk.tableTo) || !prev.tables[fk.tableTo]);
   for (const [from, to] of tables) {
-    const pair: TablePair = { from, to, p: prev.tables[from]!, c: cur.tables[to]!, cols: colMaps.get(from)!, mapCol, tables, prev };
+    const cols = colMaps.get(from)!;
+    const sqlCols = new Map(Object.keys(prev.tables[from]!.columns).map((col) => [col, cols.get(col) ?? droppedColumn(col)]));
+    const pair: TablePair = { from, to, p: prev.tables[from]!, c: cur.tables[to]!, cols, sqlCols, mapCol, tables, prev };
     if (unchanged(pair.p, pair.c)) continue;
     if (from !== to) {
       changes.push({ kind: 'renameTable', from, to });

@@ -26,6 +26,11 @@ export interface PlanContext {
   droppedPrevName: Map<string, string>;
   renamedTables: ChangeOf<'renameTable'>[];
   columnRenames: ChangeOf<'renameColumn'>[];
+  /**
+   * Dropped columns whose name a renamed column of their table takes over (SQLite ignores letter
+   * case): each steps aside to `spare` before the renames, and is dropped, or left behind, there.
+   */
+  columnsAside: { table: string; column: string; spare: string }[];
   /** Changes by the (current) table they concern. */
   byTable: Map<string, Change[]>;
   /** The previous definition of a table known by its current name. */
@@ -47,6 +52,23 @@ export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** SQLite's names for a rowid table's rowid, the first that no column of `columns` hides (case ignored). */
+export function rowidName(columns: string[]): string | undefined {
+  const taken = new Set(columns.map((n) => n.toLowerCase()));
+  return ['rowid', '_rowid_', 'oid'].find((n) => !taken.has(n));
+}
+
+/** Prefix a dropped column steps aside to when a renamed column takes over its name. */
+export const COLUMN_ASIDE_PREFIX = '__rename_';
+
+function columnsAside(changes: Change[], renames: ChangeOf<'renameColumn'>[]): PlanContext['columnsAside'] {
+  return ofKind(changes, 'dropColumn').flatMap((d) => {
+    const name = d.column.name.toLowerCase();
+    const taken = renames.some((r) => r.table === d.table && r.to.toLowerCase() === name);
+    return taken ? [{ table: d.table, column: d.column.name, spare: COLUMN_ASIDE_PREFIX + d.column.name }] : [];
+  });
+}
+
 export function planContext(prev: SchemaState, cur: SchemaState, changes: Change[]): PlanContext {
   const droppedPrevNames = ofKind(changes, 'dropTable').map((c) => c.table.name);
   // A dropped table whose name a renamed or new table takes over (SQLite ignores letter case) is
@@ -60,6 +82,7 @@ export function planContext(prev: SchemaState, cur: SchemaState, changes: Change
   const byTable = new Map<string, Change[]>();
   for (const c of changes) if ('table' in c && typeof c.table === 'string') append(byTable, c.table, c);
   const prevName = (curName: string) => prevNameOf.get(curName) ?? curName;
+  const columnRenames = ofKind(changes, 'renameColumn');
   const prevTable = (curName: string) => prev.tables[prevName(curName)];
   const dropped = new Set(droppedPrevName.keys());
   return {
@@ -71,7 +94,8 @@ export function planContext(prev: SchemaState, cur: SchemaState, changes: Change
     dropped,
     droppedPrevName,
     renamedTables,
-    columnRenames: ofKind(changes, 'renameColumn'),
+    columnRenames,
+    columnsAside: columnsAside(changes, columnRenames),
     byTable,
     prevTable,
     prevName,

@@ -35,13 +35,16 @@ const addedNotNullWithoutDefault = (table: string, column: string): Diagnostic =
 function copyTable(ctx: PlanContext, name: string, options: PlanOptions, out: Copies): CopyColumn[] {
   const backfill = options.backfill ?? {};
   const old = ctx.prevTable(name)!;
-  const renamedCols = new Map(ctx.columnRenames.filter((r) => r.table === name).map((r) => [r.to, r.from]));
+  const renames = ctx.columnRenames.filter((r) => r.table === name);
+  const renamedCols = new Map(renames.map((r) => [r.to, r.from]));
+  // A new column may take the name a renamed one leaves: it is not that old column.
+  const renamedAway = new Set(renames.map((r) => r.from.toLowerCase()));
   const dropping = new Set((ctx.byTable.get(name) ?? []).flatMap((c) => (c.kind === 'dropColumn' ? [c.column.name] : [])));
   const cols: CopyColumn[] = [];
   for (const col of Object.values(ctx.cur.tables[name]!.columns)) {
     if (col.generated) continue; // generated columns cannot be written (sqlite.org/gencol.html)
     const prevName = renamedCols.get(col.name) ?? col.name;
-    const before = old.columns[prevName];
+    const before = renamedCols.has(col.name) || !renamedAway.has(col.name.toLowerCase()) ? old.columns[prevName] : undefined;
     const fill = backfill[qualify(name, col.name)];
     if (before && !dropping.has(prevName)) {
       if (col.notNull && !before.notNull && !before.primaryKey) {

@@ -8,9 +8,9 @@
 import type { Change } from '../diff/types.js';
 import type { Index, SchemaState, Table } from '../snapshot/types.js';
 import type { Classification } from './classify.js';
-import { NEW_PREFIX, type PlanContext } from './context.js';
+import { NEW_PREFIX, rowidName, type PlanContext } from './context.js';
 import { dropDeletions, oldTargetsOf } from './drops.js';
-import { dropOrder, orderRenames, parentsFirst, sameTableName } from './order.js';
+import { dropOrder, orderRenames, parentsFirst } from './order.js';
 import { columnKey } from './safety.js';
 import type { Guards } from './guards.js';
 import type { HandWrittenPlan } from './handwritten.js';
@@ -73,7 +73,11 @@ function emitRenamesAndDrops(e: Emit): void {
     const c = ctx.changes.find((x) => x.kind === 'dropTable' && x.table.name === prevName)!;
     if (key !== prevName) e.push({ kind: 'renameTable', from: prevName, to: key, ...note('a renamed table takes over the name of this dropped table', [c]) });
   }
-  for (const r of orderRenames(ctx.renamedTables, sameTableName)) e.push({ kind: 'renameTable', from: r.from, to: r.to, ...note('table renamed', [r.source]) });
+  for (const r of orderRenames(ctx.renamedTables, true)) e.push({ kind: 'renameTable', from: r.from, to: r.to, ...note('table renamed', [r.source]) });
+  for (const a of ctx.columnsAside) {
+    const c = ctx.changes.find((x) => x.kind === 'dropColumn' && x.table === a.table && x.column.name === a.column)!;
+    e.push({ kind: 'renameColumn', table: a.table, from: a.column, to: a.spare, ...note('a renamed column takes over the name of this dropped column', [c]) });
+  }
   for (const table of new Set(ctx.columnRenames.map((r) => r.table))) {
     const renames = ctx.columnRenames.filter((r) => r.table === table);
     for (const r of orderRenames(renames)) e.push({ kind: 'renameColumn', table, from: r.from, to: r.to, ...note('column renamed in place, so a rebuild copies its values', [r.source]) });
@@ -94,7 +98,9 @@ function emitCreates(e: Emit): void {
     e.push({ kind: 'createTable', table: ctx.cur.tables[name]!, ...(e.rebuildOrder.length ? { references: e.redirect } : {}), ...note('new table', [c]) });
   }
   for (const d of classification.nativeDrops) {
-    if (!e.rebuilt.has(d.table)) e.push({ kind: 'dropColumn', table: d.table, column: d.column, ...note('column removed', [d.source]) });
+    if (e.rebuilt.has(d.table)) continue;
+    const aside = ctx.columnsAside.find((a) => a.table === d.table && a.column === d.column);
+    e.push({ kind: 'dropColumn', table: d.table, column: aside?.spare ?? d.column, ...note('column removed', [d.source]) });
   }
   for (const rebuild of rebuilds) {
     const name = rebuild.table;
@@ -131,18 +137,30 @@ function spareIndexes(e: Emit): { table: string; index: Index }[] {
 
 const autoincrements = (t: Table | undefined) => Object.values(t?.columns ?? {}).some((c) => c.autoincrement);
 
+/**
+ * The name to copy the rows' rowids under, where the new table has no INTEGER PRIMARY KEY that
+ * carries them: hand-written SQL (an external-content FTS5 index, triggers) may be keyed by them,
+ * and a copy without them numbers the rows again, closing the gaps deleted rows left.
+ */
+function rowidToCopy(ctx: PlanContext, name: string): string | undefined {
+  const cur = ctx.cur.tables[name]!;
+  if (Object.values(cur.columns).some((c) => c.primaryKey && c.type.toLowerCase() === 'integer')) return undefined;
+  return rowidName([...Object.keys(ctx.prevTable(name)?.columns ?? {}), ...Object.keys(cur.columns)]);
+}
+
 /** Each rebuilt table's rows copied once, parents first, with its AUTOINCREMENT high-water mark. */
 function emitCopies(e: Emit): void {
   const { ctx, copies } = e.layout;
   for (const name of e.rebuildOrder) {
-    e.push({ kind: 'copyRows', from: name, to: NEW_PREFIX + name, columns: copies.get(name)!, ...note('every row copied once into the new table') });
+    const rowid = rowidToCopy(ctx, name);
+    e.push({ kind: 'copyRows', from: name, to: NEW_PREFIX + name, columns: copies.get(name)!, ...(rowid ? { rowid } : {}), ...note('every row copied once into the new table') });
     if (autoincrements(ctx.cur.tables[name]) && autoincrements(ctx.prevTable(name))) {
       e.push({ kind: 'carrySequence', from: name, to: NEW_PREFIX + name, ...note('freed AUTOINCREMENT ids are never handed out again') });
     }
   }
   for (const m of e.layout.handWritten.moved) {
     const columns = m.columns.map((c) => ({ name: c, from: c }));
-    e.push({ kind: 'copyRows', from: m.name, to: NEW_PREFIX + m.name, columns, ...note('every row of the hand-written table copied once') });
+    e.push({ kind: 'copyRows', from: m.name, to: NEW_PREFIX + m.name, columns, ...(m.rowid ? { rowid: m.rowid } : {}), ...note('every row of the hand-written table copied once') });
   }
 }
 

@@ -5,11 +5,12 @@
  * file back with an error naming the object and the way out. `generate` says each one as a warning.
  */
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { ForeignKey } from '../snapshot/types.js';
+import type { CheckConstraint, ForeignKey, Index } from '../snapshot/types.js';
 import { mentions } from '../sqltext/rewrite.js';
 import type { PlanContext } from './context.js';
 import type { Copies } from './copies.js';
-import type { CopyColumn, GuardCheck } from './types.js';
+import { affinityOf } from '../sqltext/affinity.js';
+import type { GuardCheck, GuardColumn } from './types.js';
 
 export interface Guards {
   /** Checked on the old rows, before they are copied. */
@@ -33,32 +34,80 @@ function integerKeyGuards(ctx: PlanContext): GuardCheck[] {
   );
 }
 
-/** New checks on existing tables, evaluated on the rows as the copy will write them. */
-function checkGuards(ctx: PlanContext, copies: Copies): GuardCheck[] {
-  return ctx.changes.flatMap((c) => {
-    if (c.kind !== 'addCheck' || ctx.created.has(c.table) || !copies.copies.has(c.table)) return [];
-    // A generated column is computed by the new table; SQLite's own CHECK error names the check then.
-    const generated = Object.values(ctx.cur.tables[c.table]!.columns).filter((col) => col.generated);
-    if (generated.some((g) => mentions(c.check.value, g.name))) return [];
-    // The rows as the new table will hold them: copied values, and defaults (or NULL) for the rest.
-    const copied = copies.copies.get(c.table)!;
-    const columns = Object.values(ctx.cur.tables[c.table]!.columns).flatMap((col): CopyColumn[] => {
-      if (col.generated) return [];
-      const copy = copied.find((x) => x.name === col.name);
-      return [copy ?? { name: col.name, fallback: col.default !== undefined && col.default !== null ? String(col.default) : 'NULL' }];
-    });
-    return [{ kind: 'checkHolds' as const, code: 'D1-105' as const, table: c.table, check: c.check, from: c.table, columns }];
+/** A check evaluated on the rows as the copy will write them (none where it reads a generated column). */
+function checkGuard(ctx: PlanContext, copies: Copies, table: string, check: CheckConstraint, existing: boolean): GuardCheck[] {
+  // A generated column is computed by the new table; SQLite's own CHECK error names the check then.
+  const generated = Object.values(ctx.cur.tables[table]!.columns).filter((col) => col.generated);
+  if (generated.some((g) => mentions(check.value, g.name))) return [];
+  // The rows as the new table will hold them: copied values, and defaults (or NULL) for the rest.
+  const copied = copies.copies.get(table)!;
+  const columns = Object.values(ctx.cur.tables[table]!.columns).flatMap((col): GuardColumn[] => {
+    if (col.generated) return [];
+    const copy = copied.find((x) => x.name === col.name);
+    if (!copy) return [{ name: col.name, fallback: col.default !== undefined && col.default !== null ? String(col.default) : 'NULL' }];
+    const from = copy.from === undefined ? undefined : oldColumnType(ctx, table, copy.from);
+    const to = affinityOf(col.type);
+    return [from !== undefined && affinityOf(from) !== to ? { ...copy, storedAs: to } : copy];
   });
+  return [{ kind: 'checkHolds', code: 'D1-105', table, check, from: table, columns, ...(existing ? { existing: true as const } : {}) }];
 }
 
-/** New unique indexes on tables that hold rows. */
-function uniqueGuards(ctx: PlanContext): GuardCheck[] {
-  return ctx.changes.flatMap((c) => {
-    if (c.kind !== 'createIndex' || !c.index.isUnique || ctx.created.has(c.table)) return [];
-    if (Object.values(ctx.prevTable(c.table)?.indexes ?? {}).some((i) => i.name === c.index.name && i.isUnique)) return [];
-    const expressions = Object.entries(ctx.cur.internal?.indexes?.[c.index.name]?.columns ?? {}).filter(([, v]) => v.isExpression).map(([k]) => k);
-    return [{ kind: 'noDuplicates' as const, code: 'D1-106' as const, table: c.table, index: c.index, expressions }];
+/** New checks on existing tables, and existing checks over values the rebuild fills or converts. */
+function checkGuards(ctx: PlanContext, copies: Copies): GuardCheck[] {
+  const added = ctx.changes.flatMap((c) => (c.kind === 'addCheck' && !ctx.created.has(c.table) && copies.copies.has(c.table) ? [c] : []));
+  const rechecked = [...copies.copies.keys()].flatMap((table) => {
+    const changed = changedColumns(ctx, copies, table);
+    return Object.values(ctx.cur.tables[table]!.checkConstraints)
+      .filter((k) => !added.some((c) => c.table === table && c.check.name === k.name) && changed.some((col) => mentions(k.value, col)))
+      .flatMap((k) => checkGuard(ctx, copies, table, k, true));
   });
+  return [...added.flatMap((c) => checkGuard(ctx, copies, c.table, c.check, false)), ...rechecked];
+}
+
+/** The declared type, in the previous schema, of the column a copy reads as `from` (after this migration's renames). */
+function oldColumnType(ctx: PlanContext, table: string, from: string): string | undefined {
+  const renamed = ctx.columnRenames.find((r) => r.table === table && r.to === from);
+  return ctx.prevTable(table)?.columns[renamed?.from ?? from]?.type;
+}
+
+const indexExpressions = (ctx: PlanContext, index: Index) =>
+  Object.entries(ctx.cur.internal?.indexes?.[index.name]?.columns ?? {}).filter(([, v]) => v.isExpression).map(([k]) => k);
+
+/** Whether rows unique under the previous index of this name are unique under `index` too. */
+function impliedByPrevious(ctx: PlanContext, table: string, index: Index): boolean {
+  const prev = Object.values(ctx.prevTable(table)?.indexes ?? {}).find((i) => i.name === index.name && i.isUnique);
+  if (!prev || prev.where !== index.where) return false;
+  const renamed = (col: string) => ctx.columnRenames.find((r) => r.table === table && r.from === col)?.to ?? col;
+  // Rows distinct on some columns (or NULL in one of them) are distinct on any superset of them.
+  return prev.columns.every((col) => index.columns.includes(renamed(col)));
+}
+
+/** Columns whose values a rebuild of `table` changes: NULLs filled, or a type (affinity) converted. */
+function changedColumns(ctx: PlanContext, copies: Copies, table: string): string[] {
+  const retyped = (col: string) => (ctx.byTable.get(table) ?? []).some((c) => c.kind === 'alterColumn' && c.to.name === col && c.aspects.includes('type'));
+  return (copies.copies.get(table) ?? []).filter((c) => c.from !== undefined && (c.fallback !== undefined || retyped(c.name))).map((c) => c.name);
+}
+
+/** Whether `index` reads one of `columns` (as a column, in an expression or in its WHERE). */
+const indexReads = (index: Index, columns: string[]) =>
+  columns.some((col) => index.columns.some((x) => x === col || mentions(x, col)) || (index.where !== undefined && mentions(index.where, col)));
+
+/**
+ * Unique indexes on tables that hold rows: new ones (or narrower than before), and existing ones over
+ * values the rebuild changes (two NULLs filled with the same default collide; '1' and 1 may become equal).
+ */
+function uniqueGuards(ctx: PlanContext, copies: Copies): GuardCheck[] {
+  const guard = (table: string, index: Index): GuardCheck => ({ kind: 'noDuplicates', code: 'D1-106', table, index, expressions: indexExpressions(ctx, index) });
+  const created = ctx.changes.flatMap((c) =>
+    c.kind === 'createIndex' && c.index.isUnique && !ctx.created.has(c.table) && !impliedByPrevious(ctx, c.table, c.index) ? [guard(c.table, c.index)] : [],
+  );
+  const refilled = [...copies.copies.keys()].flatMap((table) =>
+    Object.values(ctx.cur.tables[table]!.indexes)
+      .filter((ix) => ix.isUnique && !created.some((g) => g.table === table && g.kind === 'noDuplicates' && g.index.name === ix.name))
+      .filter((ix) => indexReads(ix, changedColumns(ctx, copies, table)))
+      .map((ix) => ({ ...guard(table, ix), existing: true as const })),
+  );
+  return [...created, ...refilled];
 }
 
 /** Whether `fk` is new in this migration on columns that already hold values. */
@@ -92,8 +141,10 @@ function guardWarning(g: GuardCheck): Diagnostic | null {
         fixes: [{ kind: 'backfill', table: g.table, column: g.column }, { kind: 'editSchema', text: 'add a .default(…)' }, { kind: 'assumeNotNull', table: g.table, column: g.column }],
       };
     case 'checkHolds':
+      if (g.existing) return { ...base, message: `\`${g.table}\`: check \`${g.check.name}\` reads values the rebuild fills or converts; the migration aborts (and D1 rolls it back) if a row then violates it.` };
       return { ...base, message: `\`${g.table}\`: new check \`${g.check.name}\`; the migration aborts (and D1 rolls it back) if a row violates it.` };
     case 'noDuplicates':
+      if (g.existing) return { ...base, message: `\`${g.table}\`: unique index \`${g.index.name}\` reads values the rebuild fills or converts; the migration aborts (and D1 rolls it back) if two rows then share a value.` };
       return { ...base, message: `\`${g.table}\`: new unique index \`${g.index.name}\`; the migration aborts (and D1 rolls it back) if two rows share a value.` };
     case 'noOrphans':
       if (g.code === 'D1-109') return null;
@@ -109,7 +160,7 @@ function guardWarning(g: GuardCheck): Diagnostic | null {
 export function planGuards(ctx: PlanContext, copies: Copies, checked: string[]): Guards {
   const nulls = copies.unfilled.map((u) => ({ kind: 'noNulls' as const, code: 'D1-102' as const, ...u }));
   const beforeCopy: GuardCheck[] = [...nulls, ...integerKeyGuards(ctx), ...checkGuards(ctx, copies)];
-  const beforeIndexes = uniqueGuards(ctx);
+  const beforeIndexes = uniqueGuards(ctx, copies);
   const atEnd = orphanGuards(ctx, checked);
   const warnings = [...beforeCopy, ...beforeIndexes, ...atEnd].flatMap((g) => guardWarning(g) ?? []);
   return { beforeCopy, beforeIndexes, atEnd, warnings };

@@ -12,7 +12,7 @@ import { declaredAliases } from '../d1/references.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { rewriteReferences } from '../sqltext/rewrite.js';
 import { tokenize, unquoteIdentifier } from '../sqltext/tokens.js';
-import { NEW_PREFIX, REACTING, type PlanContext } from './context.js';
+import { NEW_PREFIX, REACTING, rowidName, type PlanContext } from './context.js';
 import type { GuardCheck } from './types.js';
 
 /** A hand-written table rebuilt because its foreign key would react to a parent's drop. */
@@ -22,6 +22,8 @@ export interface MovedHandWrittenTable {
   createSql: string;
   /** The columns copied (generated columns are computed, never written). */
   columns: string[];
+  /** The name its rowids are copied under, where no INTEGER PRIMARY KEY carries them. */
+  rowid?: string;
 }
 
 export interface HandWrittenPlan {
@@ -218,7 +220,10 @@ export function planHandWritten(ctx: PlanContext, objects: HandWrittenObject[], 
   const redirected = new Set([...touch.rebuilt, ...movedNames]);
   for (const t of toMove) {
     const columns = t.table.columns.filter((c) => c.generated === 'no').map((c) => c.name);
-    out.moved.push({ name: t.name, createSql: createUnderNewName(ctx, t, redirected), columns });
+    const keys = t.table.columns.filter((c) => c.primaryKey > 0);
+    const aliased = t.table.withoutRowid || (keys.length === 1 && keys[0]!.type.toUpperCase() === 'INTEGER');
+    const rowid = aliased ? undefined : rowidName(t.table.columns.map((c) => c.name));
+    out.moved.push({ name: t.name, createSql: createUnderNewName(ctx, t, redirected), columns, ...(rowid ? { rowid } : {}) });
   }
   for (const o of objects) planObject(ctx, o, touch, movedNames, out);
   out.guards = handWrittenReferenceGuards(ctx, objects, redirected);

@@ -54,18 +54,21 @@ export function dropOrder(names: string[], targetsOf: (name: string) => { to: st
 }
 
 /**
- * Renames in an order where no target name is still taken; a swap goes through a spare name, and so
- * does a rename that only changes letter case where `sameName` ignores case (SQLite refuses
- * `ALTER TABLE users RENAME TO Users`: "there is already another table or index with this name").
+ * Renames in an order where no target name is still taken (SQLite ignores ASCII letter case in table
+ * and column names alike); a swap goes through a spare name, and so does a table rename that only
+ * changes letter case (`caseOnlyNeedsSpare`: SQLite refuses `ALTER TABLE users RENAME TO Users`,
+ * "there is already another table or index with this name", but renames a column so).
  */
 export function orderRenames<R extends { from: string; to: string }>(
   renames: R[],
-  sameName: (a: string, b: string) => boolean = (a, b) => a === b,
+  caseOnlyNeedsSpare = false,
 ): { from: string; to: string; source: R }[] {
   const pending = renames.map((r) => ({ from: r.from, to: r.to, source: r }));
   const out: typeof pending = [];
+  const blocked = (r: (typeof pending)[number]) =>
+    (caseOnlyNeedsSpare ? sameTableName(r.from, r.to) : r.from === r.to) || pending.some((o) => o !== r && sameTableName(o.from, r.to));
   while (pending.length) {
-    const i = pending.findIndex((r) => !sameName(r.from, r.to) && !pending.some((o) => o !== r && sameName(o.from, r.to)));
+    const i = pending.findIndex((r) => !blocked(r));
     if (i >= 0) {
       out.push(pending.splice(i, 1)[0]!);
     } else {

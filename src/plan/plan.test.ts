@@ -93,6 +93,37 @@ describe('planMigration', () => {
     expect(p.steps.find((s) => s.kind === 'copyRows')).toMatchObject({ columns: [{ name: 'id' }, { name: 'b', from: 'b' }, { name: 'n', from: 'n' }] });
   });
 
+  it('a new column that takes the name a renamed one leaves is not copied from the old table', () => {
+    // name → full_name, and a new `name`; the table is rebuilt (n changes type).
+    const prev = state(table('t', [pk(), col('name'), col('n', 'integer')]));
+    const cur = state(table('t', [pk(), col('full_name'), col('name', 'text', { default: "'x'" }), col('n', 'real')]));
+    const p = plan(prev, cur, { tables: {}, columns: { t: { name: 'full_name' } } });
+    expect(p.steps.find((s) => s.kind === 'copyRows')).toMatchObject({ columns: [{ name: 'id' }, { name: 'full_name', from: 'full_name' }, { name: 'n', from: 'n' }] });
+  });
+
+  it('a dropped column whose name a renamed one takes steps aside first, and is dropped there', () => {
+    const prev = state(table('t', [pk(), col('email'), col('new_email')]));
+    const cur = state(table('t', [pk(), col('email')]));
+    const p = plan(prev, cur, { tables: {}, columns: { t: { new_email: 'email' } } });
+    expect(p.steps.map((s) => (s.kind === 'renameColumn' ? `${s.from}>${s.to}` : s.kind === 'dropColumn' ? `-${s.column}` : s.kind))).toEqual([
+      'email>__rename_email',
+      'new_email>email',
+      '-__rename_email',
+    ]);
+  });
+
+  it('orders column renames by names as SQLite compares them, ignoring letter case', () => {
+    // name → Title while title → name: "Title" is still taken by `title` until it moves.
+    const prev = state(table('t', [pk(), col('name'), col('title')]));
+    const cur = state(table('t', [pk(), col('Title'), col('name')]));
+    const p = plan(prev, cur, { tables: {}, columns: { t: { name: 'Title', title: 'name' } } });
+    const renames = p.steps.flatMap((s) => (s.kind === 'renameColumn' ? [`${s.from}>${s.to}`] : []));
+    expect(renames).toEqual(['name>__rename_name', 'title>name', '__rename_name>Title']);
+    // A column rename that only changes letter case needs no spare name.
+    const q = plan(state(table('t', [pk(), col('Email')])), state(table('t', [pk(), col('email')])), { tables: {}, columns: { t: { Email: 'email' } } });
+    expect(q.steps.flatMap((s) => (s.kind === 'renameColumn' ? [`${s.from}>${s.to}`] : []))).toEqual(['Email>email']);
+  });
+
   it('adds a nullable foreign-key column natively, keeping its actions', () => {
     const prev = state(parent(), table('c', [pk()]));
     const cur = state(parent(), table('c', [pk(), col('ref', 'integer')], { fks: [fk('c', 'ref', 'p', 'cascade')] }));
@@ -164,6 +195,12 @@ describe('warnings for constraints existing rows may not meet', () => {
     expect(w).toMatch(/`c`: new unique index `c_code`/);
     expect(w).toMatch(/`c`: new foreign key \(ref\) → `p`/);
     expect(w).not.toMatch(/fresh/);
+  });
+
+  it('guards a unique index made narrower, not one made wider', () => {
+    const withUnique = (cols: string[]) => state(table('t', [pk(), col('a'), col('b')], { indexes: { u: { name: 'u', columns: cols, isUnique: true } } }));
+    expect(plan(withUnique(['a', 'b']), withUnique(['a'])).codes).toEqual(['D1-106']);
+    expect(plan(withUnique(['a']), withUnique(['a', 'b'])).codes).toEqual([]);
   });
 });
 

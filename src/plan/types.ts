@@ -2,6 +2,7 @@ import type { HandWrittenObject } from '../d1/handwritten.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { Change } from '../diff/types.js';
 import type { CheckConstraint, Column, ForeignKey, Index, Table, View } from '../snapshot/types.js';
+import type { Affinity } from '../sqltext/affinity.js';
 
 /** One column of a rebuild copy: the value comes from an old column, a backfill expression, or both (coalesce). */
 export interface CopyColumn {
@@ -10,6 +11,12 @@ export interface CopyColumn {
   from?: string;
   /** SQL expression used where `from` is NULL, or alone for a column the old table lacks. */
   fallback?: string;
+}
+
+/** A column of the rows a check guard evaluates: as copied, converted where its affinity changes. */
+export interface GuardColumn extends CopyColumn {
+  /** The new column's affinity, where the old column's differs: the copy converts the value to it. */
+  storedAs?: Affinity;
 }
 
 /** Why a table is rebuilt: its own definition changed, or it must move off a rebuilt/dropped parent. */
@@ -39,10 +46,10 @@ export interface DropDeletes {
 export type GuardCheck =
   /** `column` of `table` (current names, old rows) holds no NULL: it becomes NOT NULL. */
   | { kind: 'noNulls'; code: 'D1-102'; table: string; column: string }
-  /** Every row as it will be copied (`columns` read from the old table `from`) satisfies `check`. */
-  | { kind: 'checkHolds'; code: 'D1-105'; table: string; check: CheckConstraint; from: string; columns: CopyColumn[] }
-  /** No two rows share a value of the new unique `index`. */
-  | { kind: 'noDuplicates'; code: 'D1-106'; table: string; index: Index; expressions: string[] }
+  /** Every row as it will be copied (`columns` read from the old table `from`) satisfies `check`: a new one, or an `existing` one over values the copy fills or converts. */
+  | { kind: 'checkHolds'; code: 'D1-105'; table: string; check: CheckConstraint; from: string; columns: GuardColumn[]; existing?: true }
+  /** No two rows share a value of the unique `index`: a new one, or an `existing` one over values the rebuild fills or converts. */
+  | { kind: 'noDuplicates'; code: 'D1-106'; table: string; index: Index; expressions: string[]; existing?: true }
   /** Every row of `table` whose foreign-key columns are all non-NULL has a parent row (MATCH SIMPLE). */
   | { kind: 'noOrphans'; code: 'D1-107' | 'D1-109'; table: string; foreignKey: ForeignKey }
   /** `column` holds only values an INTEGER PRIMARY KEY (the rowid) accepts. */
@@ -62,7 +69,8 @@ export type StepCommand =
   | { kind: 'createTable'; table: Table; as?: string; references?: Record<string, string>; rebuild?: Rebuild }
   | { kind: 'addColumn'; table: string; column: Column; foreignKey?: ForeignKey }
   | { kind: 'dropColumn'; table: string; column: string }
-  | { kind: 'copyRows'; from: string; to: string; columns: CopyColumn[] }
+  /** `rowid`: the name the old rows' rowids are copied under, where no INTEGER PRIMARY KEY carries them. */
+  | { kind: 'copyRows'; from: string; to: string; columns: CopyColumn[]; rowid?: string }
   | { kind: 'carrySequence'; from: string; to: string }
   /** `shownAs`: the table's name in the previous schema when it is dropped under a spare name. */
   | { kind: 'dropTable'; name: string; shownAs?: string; deletes?: DropDeletes }

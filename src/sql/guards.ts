@@ -4,7 +4,8 @@
  * <name>": D1 rolls the whole file back and its error names the object and the way out. Plain
  * queries only: no PRAGMA table-valued function, which D1's authorizer may refuse.
  */
-import type { GuardCheck, StepCommand } from '../plan/types.js';
+import type { GuardCheck, GuardColumn, StepCommand } from '../plan/types.js';
+import { storedAs } from '../sqltext/affinity.js';
 import { quoteIdentifier as quoted } from '../sqltext/rewrite.js';
 import { copyValue, ident } from './text.js';
 
@@ -17,8 +18,10 @@ export function guardMessage(g: GuardCheck): string {
     case 'noNulls':
       return `${g.code}: ${g.table}.${g.column} holds NULL in some rows and becomes NOT NULL; fill them first, or generate again with --backfill ${g.table}.${g.column}=<SQL expression>`;
     case 'checkHolds':
+      if (g.existing) return `${g.code}: rows of ${g.table} violate the check ${g.check.name} once the migration fills or converts them; fix those rows first`;
       return `${g.code}: rows of ${g.table} violate the new check ${g.check.name}; fix those rows first`;
     case 'noDuplicates':
+      if (g.existing) return `${g.code}: rows of ${g.table} share a value of the unique index ${g.index.name} once the migration fills or converts them; remove the duplicates first`;
       return `${g.code}: rows of ${g.table} share a value of the new unique index ${g.index.name}; remove the duplicates first`;
     case 'noOrphans': {
       const fk = g.foreignKey;
@@ -36,7 +39,8 @@ export function offendingRows(g: GuardCheck): string {
       return `SELECT count(*) FROM ${ident(g.table)} WHERE ${quoted(g.column)} IS NULL`;
     case 'checkHolds': {
       // The check is written against the new table ("t"."c"): evaluate it on the rows the copy writes.
-      const values = g.columns.map((c) => `${copyValue(c)} AS ${quoted(c.name)}`).join(', ');
+      const value = (c: GuardColumn) => (c.storedAs ? storedAs(copyValue(c), c.storedAs) : copyValue(c));
+      const values = g.columns.map((c) => `${value(c)} AS ${quoted(c.name)}`).join(', ');
       return `SELECT count(*) FROM (SELECT ${values} FROM ${ident(g.from)}) AS ${quoted(g.table)} WHERE NOT (${g.check.value})`;
     }
     case 'noDuplicates': {
@@ -54,13 +58,9 @@ export function offendingRows(g: GuardCheck): string {
       return `SELECT count(*) FROM ${ident(g.table)} AS "child" WHERE ${present} AND NOT EXISTS (SELECT 1 FROM ${ident(fk.tableTo)} AS "parent" WHERE ${match})`;
     }
     case 'integerKey': {
-      // What the rowid accepts: an integer, a real with an integral value, or text spelling an integer.
+      // What the rowid accepts: a value INTEGER affinity makes an integer (NULL takes a new rowid).
       const c = quoted(g.column);
-      return (
-        `SELECT count(*) FROM ${ident(g.table)} WHERE ${c} IS NOT NULL AND NOT (typeof(${c}) = 'integer' OR ` +
-        `(typeof(${c}) = 'real' AND ${c} = CAST(${c} AS INTEGER)) OR ` +
-        `(typeof(${c}) = 'text' AND ltrim(${c}, '+-') <> '' AND ltrim(${c}, '+-') NOT GLOB '*[^0-9]*'))`
-      );
+      return `SELECT count(*) FROM ${ident(g.table)} WHERE ${c} IS NOT NULL AND typeof(${storedAs(c, 'INTEGER')}) <> 'integer'`;
     }
   }
 }

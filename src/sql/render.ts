@@ -81,8 +81,10 @@ export function stepSql(step: StepCommand): string[] {
     case 'dropColumn':
       return [`ALTER TABLE ${ident(step.table)} DROP COLUMN ${ident(step.column)};`];
     case 'copyRows': {
-      const names = step.columns.map((c) => quoted(c.name)).join(', ');
-      return [`INSERT INTO ${ident(step.to)}(${names}) SELECT ${step.columns.map(copyValue).join(', ')} FROM ${ident(step.from)};`];
+      const rowid = step.rowid ? [step.rowid] : [];
+      const names = [...rowid, ...step.columns.map((c) => quoted(c.name))].join(', ');
+      const values = [...rowid, ...step.columns.map(copyValue)].join(', ');
+      return [`INSERT INTO ${ident(step.to)}(${names}) SELECT ${values} FROM ${ident(step.from)};`];
     }
     case 'carrySequence':
       // The new table's AUTOINCREMENT high-water mark is the old one's, so freed ids are never

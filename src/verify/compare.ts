@@ -69,10 +69,13 @@ interface Pairing {
 function pairColumns(before: TablePrint, after: TablePrint, declared: Declared): Pairing {
   const renames = declared.columns.get(lower(after.name));
   const droppedOnPurpose = declared.droppedColumns.get(lower(after.name));
+  // A column may take the name of one that was dropped, or renamed away: it is not that column.
+  const renamedTo = new Set([...(renames?.values() ?? [])].map(lower));
   const pairing: Pairing = { pairs: [], dropped: [], lost: [] };
   before.columns.forEach((c, i) => {
-    const target = lower(renames?.get(lower(c.name)) ?? c.name);
-    const j = after.columns.findIndex((a) => lower(a.name) === target);
+    const renamed = renames?.get(lower(c.name));
+    const target = lower(renamed ?? c.name);
+    const j = renamed === undefined && renamedTo.has(target) ? -1 : after.columns.findIndex((a) => lower(a.name) === target);
     if (j >= 0) pairing.pairs.push({ before: i, after: j, name: after.columns[j]!.name, filled: declared.filled.has(`${lower(after.name)}.${target}`) });
     else if (droppedOnPurpose?.has(lower(c.name))) pairing.dropped.push(i);
     else pairing.lost.push(i);

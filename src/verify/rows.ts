@@ -10,6 +10,7 @@ import type Database from 'better-sqlite3';
 import type { ColumnModel, ForeignKeyModel, SchemaModel, TableModel } from '../d1/model.js';
 import { tokenize, unquoteIdentifier, type Token } from '../sqltext/tokens.js';
 import { quoteIdentifier as quoteName } from '../sqltext/rewrite.js';
+import { affinityOf } from '../sqltext/affinity.js';
 
 /** A seeded pseudo-random generator (mulberry32): the same seed gives the same rows. */
 export function seededRandom(seed: number): () => number {
@@ -21,16 +22,6 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** SQLite's column affinity from a declared type (datatype3.html §3.1). */
-export function affinityOf(type: string): 'INTEGER' | 'TEXT' | 'BLOB' | 'REAL' | 'NUMERIC' {
-  const t = type.toUpperCase();
-  if (t.includes('INT')) return 'INTEGER';
-  if (t.includes('CHAR') || t.includes('CLOB') || t.includes('TEXT')) return 'TEXT';
-  if (t === '' || t.includes('BLOB')) return 'BLOB';
-  if (t.includes('REAL') || t.includes('FLOA') || t.includes('DOUB')) return 'REAL';
-  return 'NUMERIC';
 }
 
 /** A table that could not be given the rows asked for. */

@@ -193,6 +193,29 @@ describe('renames combined with other changes keep every row (D1 rules)', () => 
     });
   }
 
+  it('two tables swap names, two columns swap names and one takes an index name of the other, with a rebuild', async () => {
+    const before =
+      CORE +
+      `export const a = sqliteTable('a', { id: integer('id').primaryKey(), x: text('x'), y: text('y') }, (t) => [index('i1').on(t.x), uniqueIndex('i2').on(t.y)]);\n` +
+      `export const b = sqliteTable('b', { id: integer('id').primaryKey(), aId: integer('a_id').references(() => a.id, { onDelete: 'cascade' }) });\n` +
+      `export const c = sqliteTable('c', { id: integer('id').primaryKey(), w: text('w') });\n`;
+    const after =
+      CORE +
+      `export const a = sqliteTable('c', { id: integer('id').primaryKey(), y: text('y'), x: text('x').notNull().default('-') }, (t) => [index('i2').on(t.x), uniqueIndex('i1').on(t.y)]);\n` +
+      `export const b = sqliteTable('b', { id: integer('id').primaryKey(), aId: integer('a_id').references(() => a.id, { onDelete: 'cascade' }) });\n` +
+      `export const c = sqliteTable('a', { id: integer('id').primaryKey(), w: text('w') });\n`;
+    const seedSwap = `INSERT INTO a VALUES (1, 'x1', 'y1'), (2, NULL, 'y2'); INSERT INTO b VALUES (1, 1), (2, 2); INSERT INTO c VALUES (7, 'w7');`;
+    const renames = { tables: { a: 'c', c: 'a' }, columns: { c: { x: 'y', y: 'x' } } };
+    const run = await runScenario({ name: 'swaps', before, seed: seedSwap, after, renames });
+    projects.push(run.project);
+    // Old a's x is now c's y, old y is c's x (NULL filled with the default); old c is a.
+    expect(run.after.c).toEqual([{ id: 1, y: 'x1', x: 'y1' }, { id: 2, y: null, x: 'y2' }]);
+    expect(run.after.a).toEqual(run.before.c);
+    expect(run.after.b).toEqual(run.before.b);
+    expect(checkIntegrity(run.db).ok).toBe(true);
+    expect(schemaOf(run.db)).toEqual(schemaOf(await freshBuildByDrizzleKit(run.project, after)));
+  });
+
   it('rename of a column used by an index and by a view', async () => {
     const run = await runScenario({ name: 'index and view', before: v1, seed, after: v2, renames: { tables: {}, columns: { users: { name: 'full_name' } } } });
     projects.push(run.project);

@@ -85,6 +85,38 @@ const cases: GuardCase[] = [
     dirty: `INSERT INTO codes VALUES ('1', 'one'), ('x7', 'bad');`,
     says: /codes\.id holds values that are not integers/,
   },
+  {
+    // A NULL passes a check; the default that fills it may not.
+    name: 'a column made NOT NULL with a default under an existing check',
+    code: 'D1-105',
+    before: CORE + "export const lines = sqliteTable('lines', { id: integer('id').primaryKey(), qty: integer('qty') }, (t) => [check('qty_positive', sql`${t.qty} > 0`)]);\n",
+    after: CORE + "export const lines = sqliteTable('lines', { id: integer('id').primaryKey(), qty: integer('qty').notNull().default(0) }, (t) => [check('qty_positive', sql`${t.qty} > 0`)]);\n",
+    clean: `INSERT INTO lines VALUES (1, 1), (2, 5);`,
+    dirty: `INSERT INTO lines VALUES (1, 1), (2, NULL);`,
+    says: /check qty_positive once the migration fills/,
+  },
+  {
+    // Two NULLs filled with the same default collide in a unique index that already existed.
+    name: 'a column made NOT NULL with a default under an existing unique index',
+    code: 'D1-106',
+    before: CORE + `export const slots = sqliteTable('slots', { id: integer('id').primaryKey(), day: text('day'), seat: integer('seat') }, (t) => [unique('slot_pair').on(t.day, t.seat)]);\n`,
+    after: CORE + `export const slots = sqliteTable('slots', { id: integer('id').primaryKey(), day: text('day'), seat: integer('seat').notNull().default(0) }, (t) => [unique('slot_pair').on(t.day, t.seat)]);\n`,
+    clean: `INSERT INTO slots VALUES (1, 'mon', 0), (2, 'tue', 0), (3, 'mon', 1), (4, NULL, 0), (5, NULL, 0);`,
+    dirty: `INSERT INTO slots VALUES (1, 'mon', NULL), (2, 'mon', NULL);`,
+    says: /unique index slot_pair once the migration fills/,
+  },
+  {
+    // The check reads the values as the new column stores them: '12' in a text column is 12 in an integer one.
+    name: 'a new check on a column whose type changes in the same migration',
+    code: 'D1-105',
+    before: CORE + `export const people = sqliteTable('people', { id: integer('id').primaryKey(), age: text('age'), score: real('score') });\n`,
+    after:
+      CORE +
+      "export const people = sqliteTable('people', { id: integer('id').primaryKey(), age: integer('age'), score: text('score') }, (t) => [check('age_range', sql`${t.age} < 1000 and ${t.score} <> '1'`)]);\n",
+    clean: `INSERT INTO people VALUES (1, '12', 1.5), (2, '7', 0.25), (3, NULL, NULL), (4, '999', -1.5);`,
+    dirty: `INSERT INTO people VALUES (1, '12', 1.5), (2, '5000', 2);`,
+    says: /new check age_range/,
+  },
 ];
 
 const projects: TempProject[] = [];

@@ -130,6 +130,33 @@ describe('hand-written SQL objects survive a rebuild', () => {
     expect(objectsOf(db)).toEqual([...OBJECTS].sort());
   });
 
+  it('keeps the rowids of a table without an INTEGER PRIMARY KEY, which an external-content FTS5 index reads', async () => {
+    // Text ids (nanoid, uuid): the FTS index is keyed by the implicit rowid, and deleted rows leave gaps in it.
+    const notes = (body: string) => CORE + `export const notes = sqliteTable('notes', { id: text('id').primaryKey(), body: ${body} });\n`;
+    const fts = [
+      `CREATE VIRTUAL TABLE notes_fts USING fts5(body, content='notes');`,
+      `CREATE TRIGGER notes_ai AFTER INSERT ON notes BEGIN INSERT INTO notes_fts(rowid, body) VALUES (new.rowid, new.body); END;`,
+      `CREATE TRIGGER notes_ad AFTER DELETE ON notes BEGIN INSERT INTO notes_fts(notes_fts, rowid, body) VALUES ('delete', old.rowid, old.body); END;`,
+      // A hand-written table moved off the rebuilt one keeps its rowids too.
+      `CREATE TABLE note_marks (note_id TEXT REFERENCES notes(id) ON DELETE CASCADE, mark TEXT);`,
+    ].join('\n--> statement-breakpoint\n');
+    const { files } = await history(notes("text('body').notNull().default('')"), fts, notes("text('body')"));
+    const db = openD1Database();
+    for (const f of files.slice(0, 2)) applyMigration(db, f.sql, f.name);
+    db.exec(`INSERT INTO notes VALUES ('a', 'apple'), ('b', 'banana'), ('c', 'cherry'); INSERT INTO note_marks VALUES ('a', 'x'), ('b', 'y'), ('c', 'z');`);
+    db.exec(`DELETE FROM notes WHERE id = 'a';`);
+    const rowids = () => db.prepare('SELECT id, rowid FROM notes UNION ALL SELECT mark, rowid FROM note_marks ORDER BY 1').all();
+    const before = rowids();
+    applyMigration(db, files[2]!.sql, files[2]!.name);
+    expect(files[2]!.sql).toContain('`__new_note_marks`');
+    expect(rowids()).toEqual(before);
+    const found = (term: string) => db.prepare(`SELECT n.id FROM notes_fts JOIN notes n ON n.rowid = notes_fts.rowid WHERE notes_fts MATCH ?`).pluck().all(term);
+    expect([found('banana'), found('cherry')]).toEqual([['b'], ['c']]);
+    db.exec(`DELETE FROM notes WHERE id = 'b'`);
+    expect(() => db.exec(`INSERT INTO notes_fts(notes_fts) VALUES ('integrity-check')`)).not.toThrow();
+    expect(found('cherry')).toEqual(['c']);
+  });
+
   it('drops a hand-written index that serves only a dropped column first (D1-304)', async () => {
     const withIndex = HANDWRITTEN + `\n--> statement-breakpoint\nCREATE INDEX comments_flag ON comments(flag);`;
     const { files, change } = await history(blog(), withIndex, blog(undefined, ", flag: integer('flag')"));

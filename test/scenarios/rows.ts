@@ -15,6 +15,8 @@ export function survivingRows(s: PlannerScenario, before: Record<string, Row[]>,
       Object.fromEntries(
         Object.keys(rows[0] ?? {})
           .map((c) => [c, colMap[c] ?? c] as const)
+          // A column dropped while a renamed one takes its name: its values are gone on purpose.
+          .filter(([old, c]) => !(old === c && Object.values(colMap).includes(old)))
           .filter(([, c]) => (now.length === 0 || c in now[0]!) && !s.filled?.includes(`${cur}.${c}`))
           .map(([old, c]) => {
             const v = fromBefore ? r[old] : r[c];

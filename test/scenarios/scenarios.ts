@@ -502,4 +502,51 @@ INSERT INTO posts VALUES (1, 1), (2, 2), (3, 1);`,
       if (JSON.stringify(names) !== '["ada","bob"]') throw new Error(JSON.stringify(names));
     },
   },
+  {
+    name: 'a column renamed into the name of a dropped column takes its place',
+    before:
+      CORE +
+      `export const users = sqliteTable('users', { id: integer('id').primaryKey(), email: text('email'), newEmail: text('new_email') }, (t) => [index('users_email_idx').on(t.email)]);\n` +
+      `export const posts = sqliteTable('posts', { id: integer('id').primaryKey(), authorId: integer('author_id').references(() => users.id, { onDelete: 'cascade' }), title: text('title'), headline: text('headline') });\n`,
+    after:
+      CORE +
+      `export const users = sqliteTable('users', { id: integer('id').primaryKey(), email: text('email') }, (t) => [index('users_email_idx').on(t.email)]);\n` +
+      `export const posts = sqliteTable('posts', { id: integer('id').primaryKey(), authorId: integer('author_id').references(() => users.id, { onDelete: 'cascade' }), title: text('title').notNull().default('untitled') });\n`,
+    renames: { tables: {}, columns: { users: { new_email: 'email' }, posts: { headline: 'title' } } },
+    seed: `INSERT INTO users VALUES (1, 'old@a', 'new@a'), (2, 'old@b', NULL), (3, NULL, 'new@c');
+INSERT INTO posts VALUES (1, 1, 'old title', 'new title'), (2, 3, 'old', NULL), (3, NULL, NULL, 'only new');`,
+    rebuilt: ['posts'],
+    filled: ['posts.title'],
+    verify: (db) => {
+      const emails = db.prepare('SELECT email FROM users ORDER BY id').pluck().all();
+      if (JSON.stringify(emails) !== '["new@a",null,"new@c"]') throw new Error(JSON.stringify(emails));
+      const titles = db.prepare('SELECT title FROM posts ORDER BY id').pluck().all();
+      if (JSON.stringify(titles) !== '["new title","untitled","only new"]') throw new Error(JSON.stringify(titles));
+      const indexed = db.prepare(`SELECT name FROM pragma_index_info('users_email_idx')`).pluck().all();
+      if (JSON.stringify(indexed) !== '["email"]') throw new Error(JSON.stringify(indexed));
+    },
+  },
+  {
+    name: 'hostile names through a table rename, a column rename and a rebuild',
+    before:
+      CORE +
+      `export const p = sqliteTable('my.table', { id: integer('1st id').primaryKey({ autoIncrement: true }), val: text('va"l'), g: text('group.by').generatedAlwaysAs(sql\`upper("va""l")\`, { mode: 'stored' }) }, (t) => [index('my.table idx').on(t.val), check('my.table chk', sql\`length(\${t.val}) < 100\`)]);\n` +
+      `export const c = sqliteTable('select', { id: integer('id').primaryKey(), pid: integer('from').references(() => p.id, { onDelete: 'cascade' }), n: text('where') }, (t) => [uniqueIndex('u "q"').on(t.pid, t.n)]);\n` +
+      `export const v = sqliteView('view.my.table').as((qb) => qb.select({ id: p.id, val: p.val, n: c.n }).from(p).leftJoin(c, sql\`\${c.pid} = \${p.id}\`));\n`,
+    after:
+      CORE +
+      `export const p = sqliteTable('Ta ble', { id: integer('1st id').primaryKey({ autoIncrement: true }), val: text("va'l").default("it's"), g: text('group.by').generatedAlwaysAs(sql\`upper("va'l")\`, { mode: 'stored' }) }, (t) => [index('Ta ble idx').on(t.val), check('Ta ble chk', sql\`length(\${t.val}) < 100\`)]);\n` +
+      `export const c = sqliteTable('select', { id: integer('id').primaryKey(), pid: integer('from').references(() => p.id, { onDelete: 'cascade' }), n: text('where') }, (t) => [uniqueIndex('u "q"').on(t.pid, t.n)]);\n` +
+      `export const v = sqliteView('view.Ta ble').as((qb) => qb.select({ id: p.id, val: p.val, n: c.n }).from(p).leftJoin(c, sql\`\${c.pid} = \${p.id}\`));\n`,
+    renames: { tables: { 'my.table': 'Ta ble' }, columns: { 'Ta ble': { 'va"l': "va'l" } } },
+    seed: `INSERT INTO "my.table" ("1st id", "va""l") VALUES (1, 'a'), (2, NULL), (3, 'c'); DELETE FROM "my.table" WHERE "1st id" = 3;
+INSERT INTO "select" VALUES (1, 1, 'x'), (2, 1, NULL), (3, NULL, 'y'), (4, 2, 'z');`,
+    rebuilt: ['Ta ble'],
+    moved: ['select'],
+    verify: (db) => {
+      const rows = db.prepare(`SELECT "1st id" AS id, "va'l" AS v, "group.by" AS g FROM "Ta ble" ORDER BY 1`).all();
+      if (JSON.stringify(rows) !== JSON.stringify([{ id: 1, v: 'a', g: 'A' }, { id: 2, v: null, g: null }])) throw new Error(JSON.stringify(rows));
+      if (db.prepare(`SELECT count(*) FROM "view.Ta ble"`).pluck().get() !== 3) throw new Error('view rows');
+    },
+  },
 ];
