@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyFolder, openD1Database } from '../../src/d1/apply.js';
 import { CORE, TempProject } from '../support/project.js';
-import { buildCli, drizzleD1, expectRefusal, treeOf } from './support.js';
+import { buildCli, drizzleD1, expectRefusal, projectWithHistory, readJson, treeOf, writeJson } from './support.js';
 
 const V1 = `${CORE}
 export const users = sqliteTable('users', {
@@ -39,18 +39,8 @@ function project(configExtra?: string): TempProject {
 }
 
 /** A project with two migrations (0000_first, 0001_second) and a pending change. */
-async function withHistory(): Promise<TempProject> {
-  const p = project();
-  p.schema(V1);
-  await p.generate({ flags: { name: 'first' } });
-  p.schema(V2);
-  await p.generate({ flags: { name: 'second' } });
-  p.schema(V3);
-  return p;
-}
+const withHistory = () => projectWithHistory(projects, [['first', V1], ['second', V2]], V3);
 
-const readJson = (p: TempProject, rel: string) => JSON.parse(p.read(rel));
-const writeJson = (p: TempProject, rel: string, value: unknown) => p.write({ [rel]: JSON.stringify(value, null, 2) });
 
 beforeAll(async () => {
   await buildCli();

@@ -5,19 +5,13 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CORE, TempProject } from '../support/project.js';
-import { buildCli, drizzleD1, expectCommandRefusal } from './support.js';
+import { buildCli, drizzleD1, expectCommandRefusal, projectWithHistory } from './support.js';
 
 const V1 = `${CORE}
 export const users = sqliteTable('users', { id: integer('id').primaryKey(), name: text('name').notNull() });`;
 
 const projects: TempProject[] = [];
-async function withHistory(): Promise<TempProject> {
-  const p = new TempProject();
-  projects.push(p);
-  p.schema(V1);
-  await p.generate({ flags: { name: 'first' } });
-  return p;
-}
+const withHistory = () => projectWithHistory(projects, [['first', V1]]);
 
 beforeAll(() => buildCli(), 180_000);
 afterEach(() => {

@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CORE, TempProject } from '../support/project.js';
-import { buildCli, drizzleD1, expectCommandRefusal, treeOf } from './support.js';
+import { buildCli, drizzleD1, expectCommandRefusal, projectWithHistory, readJson, treeOf, writeJson } from './support.js';
 
 const V1 = `${CORE}
 export const users = sqliteTable('users', { id: integer('id').primaryKey(), name: text('name').notNull() });`;
@@ -17,20 +17,9 @@ const V3 = V2.replace(`email: text('email') }`, `email: text('email'), bio: text
 const projects: TempProject[] = [];
 
 /** 0000_first (V1) and 0001_second (V2) written, V3 pending. */
-async function withHistory(): Promise<TempProject> {
-  const p = new TempProject();
-  projects.push(p);
-  p.schema(V1);
-  await p.generate({ flags: { name: 'first' } });
-  p.schema(V2);
-  await p.generate({ flags: { name: 'second' } });
-  p.schema(V3);
-  return p;
-}
+const withHistory = () => projectWithHistory(projects, [['first', V1], ['second', V2]], V3);
 
 const JOURNAL = 'drizzle/meta/_journal.json';
-const readJson = (p: TempProject, rel: string) => JSON.parse(p.read(rel));
-const writeJson = (p: TempProject, rel: string, value: unknown) => p.write({ [rel]: JSON.stringify(value, null, 2) });
 function editJournal(p: TempProject, edit: (entries: { idx: number; tag: string }[]) => void): void {
   const journal = readJson(p, JOURNAL);
   edit(journal.entries);

@@ -9,7 +9,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CORE, repoRoot, TempProject } from '../support/project.js';
-import { buildCli, CLI_BIN, drizzleD1, expectRefusal, treeOf } from './support.js';
+import { buildCli, CLI_BIN, drizzleD1, expectRefusal, projectWithHistory, readJson, treeOf, writeJson } from './support.js';
 
 const V1 = `${CORE}
 export const users = sqliteTable('users', { id: integer('id').primaryKey(), name: text('name').notNull() });`;
@@ -25,18 +25,8 @@ function project(options?: ConstructorParameters<typeof TempProject>[0]): TempPr
 }
 
 /** 0000_first (V1) and 0001_second (V2) written, V3 pending. */
-async function withHistory(): Promise<TempProject> {
-  const p = project();
-  p.schema(V1);
-  await p.generate({ flags: { name: 'first' } });
-  p.schema(V2);
-  await p.generate({ flags: { name: 'second' } });
-  p.schema(V3);
-  return p;
-}
+const withHistory = () => projectWithHistory(projects, [['first', V1], ['second', V2]], V3);
 
-const readJson = (p: TempProject, rel: string) => JSON.parse(p.read(rel));
-const writeJson = (p: TempProject, rel: string, value: unknown) => p.write({ [rel]: JSON.stringify(value, null, 2) });
 
 beforeAll(() => buildCli(), 180_000);
 afterEach(() => {

@@ -9,7 +9,7 @@ import { applyFolder, openD1Database } from '../../src/d1/apply.js';
 import type { Code } from '../../src/diagnostics/codes.js';
 import { UserInputError } from '../../src/diagnostics/errors.js';
 import { CORE, TempProject } from '../support/project.js';
-import { buildCli, drizzleD1, treeOf } from './support.js';
+import { buildCli, drizzleD1, projectWithHistory, treeOf } from './support.js';
 
 const projects: TempProject[] = [];
 
@@ -28,13 +28,7 @@ export const users = sqliteTable('users', {
 });`;
 
 /** A project with one migration of V1 written, so "nothing written" covers an existing folder. */
-async function withFirstMigration(): Promise<TempProject> {
-  const p = new TempProject();
-  projects.push(p);
-  p.schema(V1);
-  await p.generate({ flags: { name: 'first' } });
-  return p;
-}
+const withFirstMigration = () => projectWithHistory(projects, [['first', V1]]);
 
 /**
  * V1 plus `extra`: generate refuses it with `code` (asserted through generate(), which the CLI runs)

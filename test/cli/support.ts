@@ -9,7 +9,7 @@ import { execa, type Result } from 'execa';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { repoRoot, type TempProject } from '../support/project.js';
+import { repoRoot, TempProject } from '../support/project.js';
 
 export const CLI_BIN = join(repoRoot, 'bin', 'drizzle-d1.cjs');
 // The package's own bin, not node_modules/.bin/drizzle-kit: the aliased drizzle-kit-v1 (1.0) claims that name too.
@@ -137,4 +137,22 @@ export async function expectCommandRefusal(p: TempProject, command: string[], co
   }
   expect(treeOf(p), 'nothing may be written').toEqual(before);
   return r;
+}
+
+export const readJson = (p: TempProject, rel: string) => JSON.parse(p.read(rel));
+export const writeJson = (p: TempProject, rel: string, value: unknown) => p.write({ [rel]: JSON.stringify(value, null, 2) });
+
+/**
+ * A project kept in `projects` (the test file disposes them) with one migration generated per
+ * `[name, schema]` of `history`, then `pending` as its schema when given.
+ */
+export async function projectWithHistory(projects: TempProject[], history: [string, string][], pending?: string): Promise<TempProject> {
+  const p = new TempProject();
+  projects.push(p);
+  for (const [name, source] of history) {
+    p.schema(source);
+    await p.generate({ flags: { name } });
+  }
+  if (pending !== undefined) p.schema(pending);
+  return p;
 }
